@@ -1,0 +1,1 @@
+"""egov — open e-government platform for a Vietnamese province."""

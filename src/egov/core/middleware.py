@@ -1,0 +1,78 @@
+"""Request id, client address and the second-factor requirement."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .requestcontext import RequestContext, reset_request_context, set_request_context
+from .security import requires_second_factor
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request) -> str | None:
+    """The client address; behind a trusted reverse proxy, the first X-Forwarded-For hop."""
+    if getattr(settings, "EGOV_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed one from the caller).
+
+    The id is put in the logs, the audit trail and the ``X-Request-ID`` response header, so a
+    citizen's complaint ("error at 10:32") can be traced to one line of log.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = set_request_context(
+            RequestContext(request_id=request_id, ip=client_ip(request), request=request)
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_context(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SecondFactorRequiredMiddleware:
+    """Leaders and administrators must confirm a TOTP code before using the web UI.
+
+    Someone without a device yet is sent to enrol one; someone with a device, to enter a code.
+    The API enforces the same rule when it issues tokens.
+    """
+
+    EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/api/", "/pki/", "/exchange/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and requires_second_factor(user)
+            and not user.is_verified()
+        ):
+            exempt = {reverse("core:otp_setup"), reverse("core:otp_verify"), reverse("core:logout")}
+            if request.path not in exempt:
+                from django_otp import devices_for_user
+
+                has_device = any(True for _d in devices_for_user(user, confirmed=True))
+                target = "core:otp_verify" if has_device else "core:otp_setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)

@@ -1,0 +1,103 @@
+"""The one place that answers "may this user do this to this object".
+
+Apps register rules for their models (in their ``rules.py``); views call :func:`can` or
+:func:`require`, and list views filter querysets through :func:`scope`. A rule has two
+halves that must agree: ``check(user, obj)`` for one object and ``filter(user, qs)`` for a
+queryset. Nothing is allowed unless a rule says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from .models import Agency, Position, Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: Callable[[object, Model], bool]
+    filter: Callable[[object, QuerySet], QuerySet]
+
+
+_rules: dict[tuple[type[Model], str], Rule] = {}
+
+
+def register(model: type[Model], action: str, *, check, filter) -> None:  # noqa: A002
+    """Declare who may perform ``action`` on instances of ``model``."""
+    _rules[(model, action)] = Rule(check=check, filter=filter)
+
+
+def _rule(model: type[Model], action: str) -> Rule | None:
+    for klass in model.__mro__:
+        rule = _rules.get((klass, action))
+        if rule:
+            return rule
+    return None
+
+
+def can(user, action: str, obj: Model) -> bool:
+    """True when ``user`` may perform ``action`` on ``obj``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    rule = _rule(type(obj), action)
+    return bool(rule and rule.check(user, obj))
+
+
+def require(user, action: str, obj: Model) -> None:
+    """Raise ``PermissionDenied`` with a readable message unless :func:`can` allows."""
+    if not can(user, action, obj):
+        raise PermissionDenied(
+            _("You are not allowed to %(action)s %(object)s.")
+            % {"action": _(action), "object": obj}
+        )
+
+
+def scope(user, queryset: QuerySet, action: str = "view") -> QuerySet:
+    """``queryset`` narrowed to the rows ``user`` may ``action``."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    rule = _rule(queryset.model, action)
+    return rule.filter(user, queryset) if rule else queryset.none()
+
+
+# --- agency scope: the building block of most rules ---------------------------------------------
+def agency_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:
+    """Tree paths where ``user`` holds one of ``roles`` today (any role when None).
+
+    A role held in an internal unit applies to that unit; a role held in an agency without a
+    unit applies to the agency and everything under it.
+    """
+    cache = user.__dict__.setdefault("_agency_path_cache", {})
+    key = tuple(sorted(roles)) if roles else None
+    if key not in cache:
+        positions = Position.objects.valid_on().filter(user=user)
+        if roles:
+            positions = positions.filter(role__in=roles)
+        paths = set()
+        for agency_path, unit_path in positions.values_list("agency__path", "unit__path"):
+            paths.add(unit_path or agency_path)
+        cache[key] = sorted(paths)
+    return cache[key]
+
+
+def path_q(paths: list[str], field: str = "path") -> Q:
+    """``Q`` matching rows whose ``field`` lies under any of ``paths``."""
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+def in_agency_scope(user, agency: Agency | None, roles: tuple[str, ...] | None = None) -> bool:
+    """True when ``agency`` lies in the subtree of a position of ``user`` with ``roles``."""
+    if agency is None:
+        return False
+    return any(agency.path.startswith(path) for path in agency_paths(user, roles))
+
+
+ADMIN_ROLES = (Role.AGENCY_ADMIN,)

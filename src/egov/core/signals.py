@@ -1,0 +1,17 @@
+"""Receivers that keep caches honest and a signal other apps listen to."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
+
+from .models import CalendarDay
+from .workdays import clear_calendar_cache
+
+# Sent inside the transaction of a merge or split: (sender=Agency, predecessor, successor,
+# effective_date, actor). Apps with work in flight (dossiers, documents) move it to the
+# successor so that nothing is orphaned and history stays intact.
+agency_succeeded = Signal()
+
+
+@receiver([post_save, post_delete], sender=CalendarDay)
+def _calendar_changed(**kwargs):
+    clear_calendar_cache()

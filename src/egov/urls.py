@@ -1,0 +1,22 @@
+"""URL map of the platform. Public paths are listed in ../shared/API.md and must not move."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from egov.core.api.views import HealthView
+
+# The Django admin requires a verified second factor, like every administrator screen.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "egov"
+
+urlpatterns = [
+    path("healthz", HealthView.as_view(), name="healthz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include("egov.core.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("egov.core.web.urls")),
+]
