@@ -40,12 +40,12 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
 
 format: install
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src
+	$(BIN)/ruff check --fix src
 
 # Current two-factor code of a demo leader or administrator: make otp USER=lanhdao.stttt
 otp:

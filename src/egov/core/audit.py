@@ -1,5 +1,6 @@
 """Writing and verifying the tamper-evident audit trail."""
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ def canonical_content(event: AuditEvent) -> bytes:
     """The bytes the hash covers: every meaningful field, in a fixed order and encoding."""
     content = {
         "seq": event.seq,
-        "occurred_at": event.occurred_at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Agency, Position, Role
 
@@ -25,6 +26,14 @@ class Rule:
 
 
 _rules: dict[tuple[type[Model], str], Rule] = {}
+
+# Names of actions as a person reads them in a refusal ("You are not allowed to view …").
+ACTION_LABELS = {
+    "view": gettext_lazy("view"),
+    "change": gettext_lazy("change"),
+    "manage": gettext_lazy("manage"),
+    "restructure": gettext_lazy("restructure"),
+}
 
 
 def register(model: type[Model], action: str, *, check, filter) -> None:  # noqa: A002
@@ -53,7 +62,7 @@ def require(user, action: str, obj: Model) -> None:
     if not can(user, action, obj):
         raise PermissionDenied(
             _("You are not allowed to %(action)s %(object)s.")
-            % {"action": _(action), "object": obj}
+            % {"action": ACTION_LABELS.get(action, action), "object": obj}
         )
 
 

@@ -19,11 +19,11 @@ CITIZEN_ID_PLACE_CODES = frozenset(
 
 
 def validate_agency_code(value: str) -> None:
-    """QCVN 102:2016 agency identifier ``XXX.YY.ZZ.Lnn`` (e.g. ``000.00.00.H17``)."""
+    """QCVN 102:2016 agency identifier ``XXX.YY.ZZ.Lnn`` (e.g. ``000.00.00.H16``)."""
     if not AGENCY_CODE_RE.match(value or ""):
         raise ValidationError(
             _("“%(value)s” is not a valid agency code: the form is XXX.YY.ZZ.Lnn, "
-              "for example 000.00.00.H17."),
+              "for example 000.00.00.H16."),
             code="invalid_agency_code", params={"value": value},
         )
 

@@ -12,3 +12,4 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: serve from the finders

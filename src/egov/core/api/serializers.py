@@ -28,8 +28,8 @@ class AdministrativeUnitSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(examples=[
     OpenApiExample("A department", value={
-        "code": "000.00.05.H17", "name": "Sở Thông tin và Truyền thông", "short_name": "STTTT",
-        "kind": "department", "level": "province", "parent": "000.00.00.H17",
+        "code": "000.00.05.H16", "name": "Sở Thông tin và Truyền thông", "short_name": "STTTT",
+        "kind": "department", "level": "province", "parent": "000.00.00.H16",
         "administrative_unit": {"code": "67", "name": "Tỉnh Đắk Nông", "unit_type": "tinh",
                                 "level": "province", "valid_from": "2004-01-01",
                                 "valid_to": "2025-06-30"},

@@ -63,28 +63,40 @@ def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
     return row, False, changed
 
 
+def _version_on(versions: list[AdministrativeUnit], day: dt.date) -> AdministrativeUnit | None:
+    """The version of a unit code in force on ``day`` (codes are reused across reforms)."""
+    for unit in versions:
+        if unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to):
+            return unit
+    return None
+
+
 def load_administrative_units(stats: LoadStats, path: Path = DATA_DIR / "administrative_units.csv"):
+    """Upsert units keyed by (code, valid_from); link parents and successors by date."""
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    by_code: dict[str, AdministrativeUnit] = {}
-    # Parents before children: provinces, then districts, then communes.
-    order = {"province": 0, "district": 1, "commune": 2}
-    for row in sorted(rows, key=lambda r: (order[r["level"]], r["code"])):
-        parent = by_code.get(row["parent_code"]) or (
-            AdministrativeUnit.objects.filter(code=row["parent_code"]).first()
-            if row["parent_code"] else None)
-        unit, created, changed = _upsert(AdministrativeUnit, {"code": row["code"]}, {
-            "name": normalize_text(row["name"]), "unit_type": row["unit_type"],
-            "level": row["level"], "parent": parent,
-            "valid_from": _date(row["valid_from"]) or dt.date(2004, 1, 1),
-            "valid_to": _date(row["valid_to"]),
-        })
-        by_code[unit.code] = unit
+    versions: dict[str, list[AdministrativeUnit]] = {}
+    for unit in AdministrativeUnit.objects.all():
+        versions.setdefault(unit.code, []).append(unit)
+    order = {"province": 0, "district": 1, "commune": 2}  # parents before children
+    loaded = []
+    for row in sorted(rows, key=lambda r: (order[r["level"]], r["valid_from"], r["code"])):
+        valid_from = _date(row["valid_from"]) or dt.date(2004, 1, 1)
+        parent = (_version_on(versions.get(row["parent_code"], []), valid_from)
+                  if row["parent_code"] else None)
+        unit, created, changed = _upsert(
+            AdministrativeUnit, {"code": row["code"], "valid_from": valid_from}, {
+                "name": normalize_text(row["name"]), "unit_type": row["unit_type"],
+                "level": row["level"], "parent": parent, "valid_to": _date(row["valid_to"]),
+            })
+        if created:
+            versions.setdefault(unit.code, []).append(unit)
+        loaded.append((unit, row.get("successor_code")))
         stats.count("administrative units", created, changed)
-    for row in rows:  # successors may be listed after their predecessors
-        if row.get("successor_code"):
-            unit = by_code[row["code"]]
-            successor = by_code.get(row["successor_code"])
+    for unit, successor_code in loaded:  # successors start the day after the unit ends
+        if successor_code and unit.valid_to:
+            successor = _version_on(versions.get(successor_code, []),
+                                    unit.valid_to + dt.timedelta(days=1))
             if successor and unit.successor_id != successor.pk:
                 unit.successor = successor
                 unit.save(update_fields=["successor"])
@@ -93,7 +105,9 @@ def load_administrative_units(stats: LoadStats, path: Path = DATA_DIR / "adminis
 
 def load_agencies(stats: LoadStats, path: Path = DATA_DIR / "agencies.json"):
     rows = json.loads(path.read_text(encoding="utf-8"))
-    units = {u.code: u for u in AdministrativeUnit.objects.all()}
+    units: dict[str, list[AdministrativeUnit]] = {}
+    for unit in AdministrativeUnit.objects.all():
+        units.setdefault(unit.code, []).append(unit)
     by_code: dict[str, Agency] = {}
     pending = list(rows)
     while pending:  # parents first, whatever the order in the file
@@ -109,7 +123,8 @@ def load_agencies(stats: LoadStats, path: Path = DATA_DIR / "agencies.json"):
                 "name": normalize_text(row["name"]), "short_name": row.get("short_name", ""),
                 "kind": row["kind"], "level": row["level"],
                 "parent": by_code.get(parent_code) if parent_code else None,
-                "administrative_unit": units.get(row.get("admin_unit_code") or ""),
+                "administrative_unit": _version_on(units.get(row.get("admin_unit_code") or "", []),
+                                                   _date(row.get("valid_from")) or dt.date(2004, 1, 1)),
                 "address": row.get("address") or "", "phone": row.get("phone") or "",
                 "email": row.get("email") or "", "website": row.get("website") or "",
                 "valid_from": _date(row.get("valid_from")) or dt.date(2004, 1, 1),

@@ -38,7 +38,9 @@ class AdministrativeUnit(Validity):
     abolished or merged gets ``valid_to`` and a ``successor``.
     """
 
-    code = models.CharField(_("official code"), max_length=10, unique=True,
+    # Codes are reused: after the 2025 reorganisation a new unit keeps the code of one of its
+    # predecessors, so a code identifies a unit only together with its start date.
+    code = models.CharField(_("official code"), max_length=10, db_index=True,
                             validators=[validate_admin_unit_code])
     name = models.CharField(_("name"), max_length=200)
     unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
@@ -51,7 +53,10 @@ class AdministrativeUnit(Validity):
     class Meta:
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
-        ordering = ["code"]
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="uniq_admin_unit_version"),
+        ]
 
     def __str__(self):
         return self.name
