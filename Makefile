@@ -24,7 +24,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable
 

@@ -12,4 +12,6 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests: serve from the finders
+WHITENOISE_USE_FINDERS = True  # no collectstatic in tests: serve from the finders
+# Transactional tests empty their throw-away database with `flush` (see core's flush command).
+EGOV_FLUSH_WIPES_AUDIT = True

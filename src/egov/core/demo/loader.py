@@ -63,10 +63,19 @@ def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
     return row, False, changed
 
 
-def _version_on(versions: list[AdministrativeUnit], day: dt.date) -> AdministrativeUnit | None:
-    """The version of a unit code in force on ``day`` (codes are reused across reforms)."""
+def _version_on(versions: list[AdministrativeUnit], day: dt.date,
+                until: dt.date | None = None) -> AdministrativeUnit | None:
+    """The version of a unit code in force on ``day`` (codes are reused across reforms).
+
+    With ``until``, fall back to the first version overlapping ``day``..``until``: a commune
+    older than the district it was later placed in still belongs to that district.
+    """
     for unit in versions:
-        if unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to):
+        if unit.is_valid_on(day):
+            return unit
+    for unit in sorted(versions, key=lambda u: u.valid_from):
+        if (until is None or unit.valid_from <= until) and (
+                unit.valid_to is None or unit.valid_to >= day):
             return unit
     return None
 
@@ -82,7 +91,8 @@ def load_administrative_units(stats: LoadStats, path: Path = DATA_DIR / "adminis
     loaded = []
     for row in sorted(rows, key=lambda r: (order[r["level"]], r["valid_from"], r["code"])):
         valid_from = _date(row["valid_from"]) or dt.date(2004, 1, 1)
-        parent = (_version_on(versions.get(row["parent_code"], []), valid_from)
+        parent = (_version_on(versions.get(row["parent_code"], []), valid_from,
+                              _date(row["valid_to"]) or dt.date.max)
                   if row["parent_code"] else None)
         unit, created, changed = _upsert(
             AdministrativeUnit, {"code": row["code"], "valid_from": valid_from}, {

@@ -1,50 +1,18 @@
-"""Database triggers that refuse UPDATE and DELETE on the audit trail.
-
-The model already refuses both; the triggers keep the promise against raw SQL, other programs
-and the admin of the database who forgets. (Someone who drops the trigger first is still caught
-by the hash chain.)
-"""
+"""Database triggers that refuse UPDATE and DELETE (and TRUNCATE) on the audit trail."""
 
 from django.db import migrations
 
-TABLE = "core_auditevent"
-MESSAGE = "audit events are append-only"
+from egov.core.db_triggers import create_audit_triggers, drop_audit_triggers
 
 
-def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(f"""
-            CREATE OR REPLACE FUNCTION egov_audit_append_only() RETURNS trigger AS $$
-            BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$ LANGUAGE plpgsql;
-        """)
-        schema_editor.execute(f"""
-            CREATE TRIGGER egov_audit_no_update BEFORE UPDATE OR DELETE ON {TABLE}
-            FOR EACH ROW EXECUTE FUNCTION egov_audit_append_only();
-        """)
-        schema_editor.execute(f"""
-            CREATE TRIGGER egov_audit_no_truncate BEFORE TRUNCATE ON {TABLE}
-            FOR EACH STATEMENT EXECUTE FUNCTION egov_audit_append_only();
-        """)
-    elif vendor == "sqlite":
-        for operation in ("UPDATE", "DELETE"):
-            schema_editor.execute(f"""
-                CREATE TRIGGER egov_audit_no_{operation.lower()} BEFORE {operation} ON {TABLE}
-                BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-            """)
+def forwards(apps, schema_editor):
+    create_audit_triggers(schema_editor)
 
 
-def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS egov_audit_no_update ON {TABLE}")
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS egov_audit_no_truncate ON {TABLE}")
-        schema_editor.execute("DROP FUNCTION IF EXISTS egov_audit_append_only()")
-    elif vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS egov_audit_no_update")
-        schema_editor.execute("DROP TRIGGER IF EXISTS egov_audit_no_delete")
+def backwards(apps, schema_editor):
+    drop_audit_triggers(schema_editor)
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [migrations.RunPython(forwards, backwards)]
