@@ -40,12 +40,12 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src scripts
+	$(BIN)/ruff format --check src scripts
 
 format: install
-	$(BIN)/ruff format src
-	$(BIN)/ruff check --fix src
+	$(BIN)/ruff format src scripts
+	$(BIN)/ruff check --fix src scripts
 
 # Current two-factor code of a demo leader or administrator: make otp USER=lanhdao.stttt
 otp:

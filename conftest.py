@@ -11,6 +11,15 @@ from egov.core import services
 from egov.core.models import AdministrativeUnit, AgencyKind, Level, Role, UnitType
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached answers live in the cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def province_unit(db):
     return AdministrativeUnit.objects.create(code="67", name="Tỉnh Đắk Nông",

@@ -28,9 +28,12 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record_event("admin_unit.update" if change else "admin_unit.create", obj,
-                     actor=request.user, changes={k: str(form.cleaned_data.get(k))
-                                                  for k in form.changed_data})
+        record_event(
+            "admin_unit.update" if change else "admin_unit.create",
+            obj,
+            actor=request.user,
+            changes={k: str(form.cleaned_data.get(k)) for k in form.changed_data},
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # units end with valid_to and a successor; history stays
@@ -46,8 +49,11 @@ class AgencyAdmin(ServiceAdmin):
     readonly_fields = ["successor"]
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in services.AGENCY_FIELDS
-                  if name in form.cleaned_data}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.AGENCY_FIELDS
+            if name in form.cleaned_data
+        }
         if change:
             services.update_agency(request.user, Agency.objects.get(pk=obj.pk), **fields)
         else:
@@ -82,18 +88,28 @@ class UserAdmin(BaseUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record_event("user.update" if change else "user.create", obj, actor=request.user,
-                     changes={k: ("***" if k == "password" else str(form.cleaned_data.get(k)))
-                              for k in form.changed_data})
+        record_event(
+            "user.update" if change else "user.create",
+            obj,
+            actor=request.user,
+            changes={
+                k: ("***" if k == "password" else str(form.cleaned_data.get(k)))
+                for k in form.changed_data
+            },
+        )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for position in instances:
             perms.require(request.user, "manage", position)
             position.save()
-            record_event("position.assign", position.user, actor=request.user,
-                         agency=position.agency,
-                         changes={"role": position.role, "agency": position.agency.code})
+            record_event(
+                "position.assign",
+                position.user,
+                actor=request.user,
+                agency=position.agency,
+                changes={"role": position.role, "agency": position.agency.code},
+            )
         for position in formset.deleted_objects:
             services.end_position(request.user, position, position.valid_from)
         formset.save_m2m()
@@ -120,8 +136,15 @@ class CalendarDayAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: no code path or screen changes or deletes an event."""
 
-    list_display = ["seq", "occurred_at", "actor_label", "action", "object_label", "ip",
-                    "request_id"]
+    list_display = [
+        "seq",
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_label",
+        "ip",
+        "request_id",
+    ]
     list_filter = ["action"]
     search_fields = ["object_label", "actor_label", "request_id", "object_id"]
     ordering = ["-seq"]

@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,8 +33,9 @@ def canonical_content(event: AuditEvent) -> bytes:
         "request_id": event.request_id,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str).encode("utf-8")
+    return json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode("utf-8")
 
 
 def compute_hash(event: AuditEvent) -> str:
@@ -47,8 +49,21 @@ def _object_identity(obj) -> tuple[str, str, str]:
     return f"{meta.app_label}.{meta.model_name}", str(obj.pk), str(obj)[:255]
 
 
-def record_event(action: str, obj=None, *, actor=None, changes: dict | None = None,
-                 reason: str = "", agency: Agency | None = None) -> AuditEvent:
+def _as_stored(changes: dict | None) -> dict:
+    """``changes`` exactly as the JSON column gives it back (dates as text, tuples as lists),
+    so the hash computed now matches the hash recomputed from the database later."""
+    return json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder))
+
+
+def record_event(
+    action: str,
+    obj=None,
+    *,
+    actor=None,
+    changes: dict | None = None,
+    reason: str = "",
+    agency: Agency | None = None,
+) -> AuditEvent:
     """Append one event to the audit chain, inside the caller's transaction.
 
     Services call this in the same ``transaction.atomic()`` block as the change they record,
@@ -71,9 +86,9 @@ def record_event(action: str, obj=None, *, actor=None, changes: dict | None = No
             object_id=object_id,
             object_label=object_label,
             agency=agency,
-            changes=changes or {},
+            changes=_as_stored(changes),
             reason=reason,
-            ip=ctx.ip,
+            ip=ctx.ip,  # already validated and normalised by client_ip()
             request_id=ctx.request_id,
             prev_hash=head.hash,
         )
@@ -112,12 +127,14 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         report.checked += 1
         if event.seq != expected_seq:
             report.problems.append(
-                f"#{event.seq}: expected #{expected_seq} — events #{expected_seq}..#{event.seq - 1} "
-                "are missing (deleted)"
+                f"#{event.seq}: expected #{expected_seq} — events "
+                f"#{expected_seq}..#{event.seq - 1} are missing (deleted)"
             )
         if event.prev_hash != expected_prev:
-            report.problems.append(f"#{event.seq}: link to the previous event is broken "
-                                   "(an event before it was deleted, inserted or reordered)")
+            report.problems.append(
+                f"#{event.seq}: link to the previous event is broken "
+                "(an event before it was deleted, inserted or reordered)"
+            )
         if compute_hash(event) != event.hash:
             report.problems.append(f"#{event.seq}: content does not match its hash (edited)")
         expected_prev, expected_seq = event.hash, event.seq + 1

@@ -7,6 +7,11 @@ still caught by the hash chain.
 
 TABLE = "core_auditevent"
 MESSAGE = "audit events are append-only"
+SQLITE_NO_REPLACE = (
+    "CREATE TRIGGER egov_audit_no_replace BEFORE INSERT ON core_auditevent "
+    "WHEN EXISTS (SELECT 1 FROM core_auditevent WHERE id = NEW.id OR seq = NEW.seq) "
+    "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;"
+)
 
 
 def create_audit_triggers(schema_editor) -> None:
@@ -30,6 +35,26 @@ def create_audit_triggers(schema_editor) -> None:
                 CREATE TRIGGER egov_audit_no_{operation.lower()} BEFORE {operation} ON {TABLE}
                 BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
             """)
+        # INSERT OR REPLACE removes the old row by conflict resolution, which fires no DELETE
+        # trigger: refuse any insert that would collide with an existing event.
+        schema_editor.execute(SQLITE_NO_REPLACE)
+
+
+def ensure_audit_triggers(using: str = "default") -> None:
+    """(Re)create the triggers after every ``migrate``.
+
+    SQLite rebuilds a table (new table, copy, drop, rename) for many schema changes, and the
+    triggers of the old table go with it; re-creating them after each migration run keeps the
+    promise whatever later migrations do to the audit table.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    if TABLE not in connection.introspection.table_names():
+        return
+    with connection.schema_editor() as editor:
+        drop_audit_triggers(editor)
+        create_audit_triggers(editor)
 
 
 def drop_audit_triggers(schema_editor) -> None:
@@ -41,3 +66,4 @@ def drop_audit_triggers(schema_editor) -> None:
     elif vendor == "sqlite":
         schema_editor.execute("DROP TRIGGER IF EXISTS egov_audit_no_update")
         schema_editor.execute("DROP TRIGGER IF EXISTS egov_audit_no_delete")
+        schema_editor.execute("DROP TRIGGER IF EXISTS egov_audit_no_replace")

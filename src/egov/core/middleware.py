@@ -1,11 +1,13 @@
 """Request id, client address and the second-factor requirement."""
 
+import ipaddress
 import re
 import uuid
 
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.ipv6 import clean_ipv6_address
 
 from .requestcontext import RequestContext, reset_request_context, set_request_context
 from .security import requires_second_factor
@@ -13,13 +15,28 @@ from .security import requires_second_factor
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def _valid_ip(value: str | None) -> str | None:
+    """``value`` if it is an IP address (normalised as the database stores it), else None."""
+    value = (value or "").strip()
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    # Django's own normal form, the one GenericIPAddressField stores (and the hash covers).
+    return clean_ipv6_address(value) if address.version == 6 else str(address)
+
+
 def client_ip(request) -> str | None:
-    """The client address; behind a trusted reverse proxy, the first X-Forwarded-For hop."""
+    """The client address; behind a trusted reverse proxy, the first X-Forwarded-For hop.
+
+    Proxies write "unknown" or garbage when they do not know the address: that is ignored
+    (the proxy's own address is kept) rather than breaking the request being audited.
+    """
     if getattr(settings, "EGOV_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = _valid_ip(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0])
         if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+            return forwarded
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
 class RequestIdMiddleware:

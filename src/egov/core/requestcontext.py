@@ -16,13 +16,15 @@ class RequestContext:
         return getattr(self.request, "user", None)
 
 
-_context: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "egov_request_context", default=RequestContext()
+_NO_REQUEST = RequestContext()
+_context: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "egov_request_context", default=None
 )
 
 
 def current_request_context() -> RequestContext:
-    return _context.get()
+    """The context of the request being served, or an empty one (commands, workers)."""
+    return _context.get() or _NO_REQUEST
 
 
 def set_request_context(ctx: RequestContext) -> contextvars.Token:

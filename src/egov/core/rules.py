@@ -10,20 +10,27 @@ def _is_staff_member(user) -> bool:
 
 # Agencies: the directory is visible to all staff; an agency administrator edits her subtree.
 perms.register(
-    Agency, "view",
+    Agency,
+    "view",
     check=lambda user, obj: _is_staff_member(user),
     filter=lambda user, qs: qs if _is_staff_member(user) else qs.none(),
 )
 perms.register(
-    Agency, "change",
-    check=lambda user, obj: user.is_system_admin
-    or perms.in_agency_scope(user, obj, perms.ADMIN_ROLES),
-    filter=lambda user, qs: qs if user.is_system_admin
-    else qs.filter(perms.path_q(perms.agency_paths(user, perms.ADMIN_ROLES))),
+    Agency,
+    "change",
+    check=lambda user, obj: (
+        user.is_system_admin or perms.in_agency_scope(user, obj, perms.ADMIN_ROLES)
+    ),
+    filter=lambda user, qs: (
+        qs
+        if user.is_system_admin
+        else qs.filter(perms.path_q(perms.agency_paths(user, perms.ADMIN_ROLES)))
+    ),
 )
 # Restructuring (merge, split) changes several agencies at once: system administrators only.
 perms.register(
-    Agency, "restructure",
+    Agency,
+    "restructure",
     check=lambda user, obj: user.is_system_admin,
     filter=lambda user, qs: qs if user.is_system_admin else qs.none(),
 )
@@ -39,23 +46,34 @@ def _manages_person(user, person) -> bool:
 
 # People: an agency administrator manages the staff of her agency.
 perms.register(
-    User, "manage",
+    User,
+    "manage",
     check=_manages_person,
-    filter=lambda user, qs: qs if user.is_system_admin else qs.filter(
-        perms.path_q(perms.agency_paths(user, perms.ADMIN_ROLES), "positions__agency__path")
-    ).distinct(),
+    filter=lambda user, qs: (
+        qs
+        if user.is_system_admin
+        else qs.filter(
+            perms.path_q(perms.agency_paths(user, perms.ADMIN_ROLES), "positions__agency__path")
+        ).distinct()
+    ),
 )
 perms.register(
-    Position, "manage",
-    check=lambda user, obj: user.is_system_admin
-    or perms.in_agency_scope(user, obj.scope_agency, perms.ADMIN_ROLES),
-    filter=lambda user, qs: qs if user.is_system_admin
-    else qs.filter(perms.path_q(perms.agency_paths(user, perms.ADMIN_ROLES), "agency__path")),
+    Position,
+    "manage",
+    check=lambda user, obj: (
+        user.is_system_admin or perms.in_agency_scope(user, obj.scope_agency, perms.ADMIN_ROLES)
+    ),
+    filter=lambda user, qs: (
+        qs
+        if user.is_system_admin
+        else qs.filter(perms.path_q(perms.agency_paths(user, perms.ADMIN_ROLES), "agency__path"))
+    ),
 )
 
 # Calendar overrides are province-wide: system administrators.
 perms.register(
-    CalendarDay, "change",
+    CalendarDay,
+    "change",
     check=lambda user, obj: user.is_system_admin,
     filter=lambda user, qs: qs if user.is_system_admin else qs.none(),
 )
@@ -68,9 +86,14 @@ def _audit_roles():
 
 
 perms.register(
-    AuditEvent, "view",
-    check=lambda user, obj: user.is_system_admin
-    or perms.in_agency_scope(user, obj.agency, _audit_roles()),
-    filter=lambda user, qs: qs if user.is_system_admin
-    else qs.filter(perms.path_q(perms.agency_paths(user, _audit_roles()), "agency__path")),
+    AuditEvent,
+    "view",
+    check=lambda user, obj: (
+        user.is_system_admin or perms.in_agency_scope(user, obj.agency, _audit_roles())
+    ),
+    filter=lambda user, qs: (
+        qs
+        if user.is_system_admin
+        else qs.filter(perms.path_q(perms.agency_paths(user, _audit_roles()), "agency__path"))
+    ),
 )

@@ -18,16 +18,32 @@ from .models import Agency, AgencyKind, CalendarDay, Position, User
 from .signals import agency_succeeded
 from .text import normalize_text
 
-AGENCY_FIELDS = ("code", "name", "short_name", "kind", "level", "parent", "administrative_unit",
-                 "address", "phone", "email", "website", "valid_from", "valid_to")
+AGENCY_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "level",
+    "parent",
+    "administrative_unit",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "valid_from",
+    "valid_to",
+)
 
 
 def _snapshot(obj, fields) -> dict:
     values = {}
     for name in fields:
         value = getattr(obj, name)
-        values[name] = value.pk if hasattr(value, "pk") else (
-            value.isoformat() if isinstance(value, dt.date) else value)
+        values[name] = (
+            value.pk
+            if hasattr(value, "pk")
+            else (value.isoformat() if isinstance(value, dt.date) else value)
+        )
     return values
 
 
@@ -50,8 +66,13 @@ def create_agency(actor: User | None, **fields) -> Agency:
     agency.full_clean()
     with transaction.atomic():
         agency.save()
-        record_event("agency.create", agency, actor=actor, agency=agency,
-                     changes=_snapshot(agency, AGENCY_FIELDS))
+        record_event(
+            "agency.create",
+            agency,
+            actor=actor,
+            agency=agency,
+            changes=_snapshot(agency, AGENCY_FIELDS),
+        )
     return agency
 
 
@@ -84,8 +105,13 @@ def _close(agency: Agency, successor: Agency, last_day: dt.date) -> None:
     agency.save(update_fields=["valid_to", "successor"])
 
 
-def merge_agencies(actor: User | None, predecessors: list[Agency], successor: Agency,
-                   effective: dt.date, reason: str) -> Agency:
+def merge_agencies(
+    actor: User | None,
+    predecessors: list[Agency],
+    successor: Agency,
+    effective: dt.date,
+    reason: str,
+) -> Agency:
     """Hợp nhất / sáp nhập: ``predecessors`` cease the day before ``effective``; ``successor``
     takes over from ``effective``.
 
@@ -109,25 +135,47 @@ def merge_agencies(actor: User | None, predecessors: list[Agency], successor: Ag
         for agency in closing:
             if agency.valid_to is not None and agency.valid_to < last_day:
                 raise ValidationError(
-                    _("%(agency)s has already ceased to exist.") % {"agency": agency})
+                    _("%(agency)s has already ceased to exist.") % {"agency": agency}
+                )
             _close(agency, successor, last_day)
             for unit in agency.children.filter(kind=AgencyKind.INTERNAL_UNIT).valid_on(effective):
                 unit.parent = successor
                 unit.save()
                 _refresh_subtree_paths(unit)
-            agency_succeeded.send(sender=Agency, predecessor=agency, successor=successor,
-                                  effective_date=effective, actor=actor)
-            record_event("agency.merge", agency, actor=actor, agency=agency, reason=reason,
-                         changes={"successor": successor.code,
-                                  "effective": effective.isoformat()})
-        record_event("agency.merge_into", successor, actor=actor, agency=successor,
-                     reason=reason, changes={"predecessors": [a.code for a in closing],
-                                             "effective": effective.isoformat()})
+            agency_succeeded.send(
+                sender=Agency,
+                predecessor=agency,
+                successor=successor,
+                effective_date=effective,
+                actor=actor,
+            )
+            record_event(
+                "agency.merge",
+                agency,
+                actor=actor,
+                agency=agency,
+                reason=reason,
+                changes={"successor": successor.code, "effective": effective.isoformat()},
+            )
+        record_event(
+            "agency.merge_into",
+            successor,
+            actor=actor,
+            agency=successor,
+            reason=reason,
+            changes={"predecessors": [a.code for a in closing], "effective": effective.isoformat()},
+        )
     return successor
 
 
-def split_agency(actor: User | None, agency: Agency, new_agencies: list[dict],
-                 main_successor_code: str, effective: dt.date, reason: str) -> list[Agency]:
+def split_agency(
+    actor: User | None,
+    agency: Agency,
+    new_agencies: list[dict],
+    main_successor_code: str,
+    effective: dt.date,
+    reason: str,
+) -> list[Agency]:
     """Chia tách: ``agency`` ceases; the new agencies start on ``effective``.
 
     ``main_successor_code`` names which new agency takes over the old one's work in flight
@@ -138,37 +186,64 @@ def split_agency(actor: User | None, agency: Agency, new_agencies: list[dict],
     if not reason.strip():
         raise ValidationError(_("A reason (the legal decision) is required to split an agency."))
     with transaction.atomic():
-        created = [create_agency(actor, **{"valid_from": effective, **data})
-                   for data in new_agencies]
+        created = [
+            create_agency(actor, **{"valid_from": effective, **data}) for data in new_agencies
+        ]
         by_code = {a.code: a for a in created}
         if main_successor_code not in by_code:
             raise ValidationError(_("The main successor must be one of the new agencies."))
         successor = by_code[main_successor_code]
         _close(agency, successor, effective - dt.timedelta(days=1))
-        agency_succeeded.send(sender=Agency, predecessor=agency, successor=successor,
-                              effective_date=effective, actor=actor)
-        record_event("agency.split", agency, actor=actor, agency=agency, reason=reason,
-                     changes={"into": sorted(by_code), "successor": successor.code,
-                              "effective": effective.isoformat()})
+        agency_succeeded.send(
+            sender=Agency,
+            predecessor=agency,
+            successor=successor,
+            effective_date=effective,
+            actor=actor,
+        )
+        record_event(
+            "agency.split",
+            agency,
+            actor=actor,
+            agency=agency,
+            reason=reason,
+            changes={
+                "into": sorted(by_code),
+                "successor": successor.code,
+                "effective": effective.isoformat(),
+            },
+        )
     return created
 
 
-def assign_position(actor: User | None, user: User, agency: Agency, role: str,
-                    unit: Agency | None = None, valid_from: dt.date | None = None) -> Position:
+def assign_position(
+    actor: User | None,
+    user: User,
+    agency: Agency,
+    role: str,
+    unit: Agency | None = None,
+    valid_from: dt.date | None = None,
+) -> Position:
     """Give ``user`` a role in ``agency`` (optionally in one internal unit of it)."""
-    position = Position(user=user, agency=agency, unit=unit, role=role,
-                        valid_from=valid_from or dt.date.today())
+    position = Position(
+        user=user, agency=agency, unit=unit, role=role, valid_from=valid_from or dt.date.today()
+    )
     if actor is not None:
         perms.require(actor, "manage", position)
     if unit is not None and not unit.path.startswith(agency.path):
-        raise ValidationError(_("%(unit)s is not a unit of %(agency)s.")
-                              % {"unit": unit, "agency": agency})
+        raise ValidationError(
+            _("%(unit)s is not a unit of %(agency)s.") % {"unit": unit, "agency": agency}
+        )
     position.full_clean()
     with transaction.atomic():
         position.save()
-        record_event("position.assign", user, actor=actor, agency=agency,
-                     changes={"role": role, "agency": agency.code,
-                              "unit": unit.code if unit else None})
+        record_event(
+            "position.assign",
+            user,
+            actor=actor,
+            agency=agency,
+            changes={"role": role, "agency": agency.code, "unit": unit.code if unit else None},
+        )
     return position
 
 
@@ -179,20 +254,37 @@ def end_position(actor: User | None, position: Position, last_day: dt.date) -> P
     with transaction.atomic():
         position.valid_to = last_day
         position.save(update_fields=["valid_to"])
-        record_event("position.end", position.user, actor=actor, agency=position.agency,
-                     changes={"role": position.role, "valid_to": last_day.isoformat()})
+        record_event(
+            "position.end",
+            position.user,
+            actor=actor,
+            agency=position.agency,
+            changes={"role": position.role, "valid_to": last_day.isoformat()},
+        )
     return position
 
 
-def create_staff_user(actor: User | None, username: str, full_name: str, email: str = "",
-                      password: str | None = None, **extra) -> User:
+def create_staff_user(
+    actor: User | None,
+    username: str,
+    full_name: str,
+    email: str = "",
+    password: str | None = None,
+    **extra,
+) -> User:
     """Create a staff account (roles are assigned separately with ``assign_position``)."""
-    if actor is not None and not (actor.is_system_admin or perms.agency_paths(
-            actor, perms.ADMIN_ROLES)):
+    if actor is not None and not (
+        actor.is_system_admin or perms.agency_paths(actor, perms.ADMIN_ROLES)
+    ):
         raise ValidationError(_("Only administrators create staff accounts."))
     with transaction.atomic():
-        user = User(username=username, full_name=normalize_text(full_name), email=email,
-                    kind=User.Kind.STAFF, **extra)
+        user = User(
+            username=username,
+            full_name=normalize_text(full_name),
+            email=email,
+            kind=User.Kind.STAFF,
+            **extra,
+        )
         if password:
             user.set_password(password)
         else:
@@ -203,8 +295,9 @@ def create_staff_user(actor: User | None, username: str, full_name: str, email: 
     return user
 
 
-def set_calendar_day(actor: User | None, date: dt.date, kind: str, name: str,
-                     legal_basis: str = "") -> CalendarDay:
+def set_calendar_day(
+    actor: User | None, date: dt.date, kind: str, name: str, legal_basis: str = ""
+) -> CalendarDay:
     """Record the government's announcement for one day (day off or swapped working day)."""
     day = CalendarDay.objects.filter(date=date).first() or CalendarDay(date=date)
     if actor is not None:
@@ -214,9 +307,12 @@ def set_calendar_day(actor: User | None, date: dt.date, kind: str, name: str,
     day.full_clean()
     with transaction.atomic():
         day.save()
-        record_event("calendar.set", day, actor=actor,
-                     changes=_diff(before, {"kind": kind, "name": day.name,
-                                            "legal_basis": day.legal_basis}))
+        record_event(
+            "calendar.set",
+            day,
+            actor=actor,
+            changes=_diff(before, {"kind": kind, "name": day.name, "legal_basis": day.legal_basis}),
+        )
     return day
 
 
@@ -225,6 +321,10 @@ def remove_calendar_day(actor: User | None, day: CalendarDay) -> None:
     if actor is not None:
         perms.require(actor, "change", day)
     with transaction.atomic():
-        record_event("calendar.remove", day, actor=actor,
-                     changes={"date": day.date.isoformat(), "kind": day.kind, "name": day.name})
+        record_event(
+            "calendar.remove",
+            day,
+            actor=actor,
+            changes={"date": day.date.isoformat(), "kind": day.kind, "name": day.name},
+        )
         day.delete()

@@ -1,10 +1,10 @@
 """Receivers that keep caches honest and a signal other apps listen to."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from .models import CalendarDay
-from .workdays import clear_calendar_cache
+from .workdays import calendar_changed
 
 # Sent inside the transaction of a merge or split: (sender=Agency, predecessor, successor,
 # effective_date, actor). Apps with work in flight (dossiers, documents) move it to the
@@ -14,4 +14,12 @@ agency_succeeded = Signal()
 
 @receiver([post_save, post_delete], sender=CalendarDay)
 def _calendar_changed(**kwargs):
-    clear_calendar_cache()
+    calendar_changed()
+
+
+@receiver(post_migrate)
+def _audit_triggers_in_place(sender, using="default", **kwargs):
+    if sender.label == "core":
+        from .db_triggers import ensure_audit_triggers
+
+        ensure_audit_triggers(using)

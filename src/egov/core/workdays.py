@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 ONE_DAY = dt.timedelta(days=1)
@@ -43,15 +44,20 @@ def _statutory(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """(public holidays, weekend days switched to working days) of ``year`` from the package."""
     calendar = holidays.country_holidays("VN", years=year)
     days_off = frozenset(day for day in calendar if day.year == year)
-    switched = frozenset(day for day in getattr(calendar, "weekend_workdays", ()) if day.year == year)
+    switched = frozenset(
+        day for day in getattr(calendar, "weekend_workdays", ()) if day.year == year
+    )
     return days_off, switched
 
 
 class WorkingCalendar:
     """Answers "is this a working day?" and counts working days and hours."""
 
-    def __init__(self, overrides: dict[dt.date, bool] | None = None,
-                 sessions: Iterable[tuple[str, str]] | None = None):
+    def __init__(
+        self,
+        overrides: dict[dt.date, bool] | None = None,
+        sessions: Iterable[tuple[str, str]] | None = None,
+    ):
         """``overrides`` maps a date to True (working) or False (day off)."""
         self.overrides = dict(overrides or {})
         self.sessions = _parse_sessions(sessions or settings.EGOV_WORKING_HOURS)
@@ -146,22 +152,36 @@ _cached: tuple[float, WorkingCalendar] | None = None
 CACHE_SECONDS = 60
 
 
-def get_calendar() -> WorkingCalendar:
-    """The calendar with the administrator's overrides, cached for a minute per process.
+_pending = threading.local()  # an override changed in a transaction not yet committed
 
-    Saving or deleting an override clears the cache of the process that did it; other
-    processes see the change within ``CACHE_SECONDS``.
-    """
-    global _cached
-    with _cache_lock:
-        if _cached and time.monotonic() - _cached[0] < CACHE_SECONDS:
-            return _cached[1]
+
+def _build_calendar() -> WorkingCalendar:
     from .models import CalendarDay
 
     overrides = {
         row.date: row.kind == CalendarDay.Kind.WORKING_DAY for row in CalendarDay.objects.all()
     }
-    calendar = WorkingCalendar(overrides)
+    return WorkingCalendar(overrides)
+
+
+def get_calendar() -> WorkingCalendar:
+    """The calendar with the administrator's overrides, cached for a minute per process.
+
+    Saving or deleting an override clears the cache of the process that did it when the
+    transaction commits; other processes see the change within ``CACHE_SECONDS``. While the
+    changing transaction is open, the calendar is built fresh and not cached, so a rolled-back
+    override is never served from the cache.
+    """
+    global _cached
+    if getattr(_pending, "dirty", False):
+        if transaction.get_connection().in_atomic_block:
+            return _build_calendar()
+        _pending.dirty = False  # the transaction ended without committing: rolled back
+        clear_calendar_cache()
+    with _cache_lock:
+        if _cached and time.monotonic() - _cached[0] < CACHE_SECONDS:
+            return _cached[1]
+    calendar = _build_calendar()
     with _cache_lock:
         _cached = (time.monotonic(), calendar)
     return calendar
@@ -171,6 +191,19 @@ def clear_calendar_cache() -> None:
     global _cached
     with _cache_lock:
         _cached = None
+
+
+def _committed() -> None:
+    _pending.dirty = False
+    clear_calendar_cache()
+
+
+def calendar_changed() -> None:
+    """Called when an override is saved or deleted (signal receiver)."""
+    clear_calendar_cache()
+    if transaction.get_connection().in_atomic_block:
+        _pending.dirty = True
+        transaction.on_commit(_committed)
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:

@@ -11,14 +11,23 @@ import shutil
 import pytest
 
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
 def _chromium_path() -> str | None:
-    return os.environ.get("EGOV_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser")
+    return (
+        os.environ.get("EGOV_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +35,9 @@ def browser():
     path = _chromium_path()
     if path is None:
         if os.environ.get("EGOV_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required for the end-to-end journeys (apt-get install chromium)")
+            pytest.fail(
+                "Chromium is required for the end-to-end journeys (apt-get install chromium)"
+            )
         pytest.skip("Chromium is not installed: end-to-end journeys skipped")
     # Playwright's sync API runs an event loop in this thread; the tests also use the ORM
     # to arrange data, which Django otherwise refuses inside a running loop.
@@ -51,9 +62,13 @@ def page(browser, live_server):
 @pytest.fixture
 def phone(browser, live_server):
     """A citizen's or officer's phone: small screen, touch."""
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN",
-                                  viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="vi-VN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

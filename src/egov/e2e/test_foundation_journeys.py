@@ -3,10 +3,9 @@
 import re
 
 import pytest
+from conftest import PASSWORD
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
-
-from conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,8 +31,7 @@ def test_a_leader_enrols_an_authenticator_and_reaches_her_home_page(page, offici
     assert page.get_by_test_id("role-card").first.inner_text().startswith("Lãnh đạo cơ quan")
 
 
-def test_a_specialist_searches_the_directory_as_she_types_and_switches_to_english(page,
-                                                                                  officials):
+def test_a_specialist_searches_the_directory_as_she_types_and_switches_to_english(page, officials):
     log_in(page, "specialist")
     page.wait_for_url(re.compile(r"/$"))
     page.get_by_role("link", name="Cơ quan, đơn vị").click()

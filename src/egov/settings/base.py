@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI files served by the app, not from a CDN
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -104,8 +105,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -160,12 +163,24 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Object storage (S3-compatible, django-storages) when EGOV_FILE_STORAGE is
+# "storages.backends.s3.S3Storage"; keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True  # files are never public: links are signed and short-lived
 STORAGES = {
-    "default": {"BACKEND": env_str("EGOV_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {
+        "BACKEND": env_str("EGOV_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("EGOV_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
+# Largest request body other than files (form fields, JSON).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("EGOV_MAX_REQUEST_BYTES", 5 * 1024 * 1024)
+# Largest uploaded file, checked by the upload validators of the apps that take files.
+EGOV_MAX_UPLOAD_BYTES = env_int("EGOV_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 
 # --- E-mail: real SMTP ------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -195,6 +210,8 @@ TASKS = {
 # Periodic jobs run by `manage.py run_scheduler` (make run) or by systemd timers/cron in
 # production: (management command, interval in seconds). Each command is idempotent.
 EGOV_AUDIT_ANCHOR_FILE = env_str("EGOV_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
+# The demo province (public passwords!) may be loaded only where this is on: dev and tests.
+EGOV_DEMO_ALLOWED = env_bool("EGOV_DEMO_ALLOWED", DEBUG)
 # Demo data loaders run in order by `manage.py load_demo`; each app appends its own.
 EGOV_DEMO_LOADERS = ["egov.core.demo.loader.load"]
 EGOV_PERIODIC_JOBS = [
@@ -227,6 +244,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
@@ -249,12 +269,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit
+# trail, rate limits). Only enable when the proxy overwrites the header.
+EGOV_TRUST_X_FORWARDED_FOR = env_bool("EGOV_TRUST_X_FORWARDED_FOR", False)
+# Web log-in attempts per client address (the account lockout is per user name).
+EGOV_LOGIN_RATE_PER_MINUTE = env_int("EGOV_LOGIN_RATE_PER_MINUTE", 20)
+
 # --- Platform ---------------------------------------------------------------------------------
 EGOV_PROVINCE_NAME = env_str("EGOV_PROVINCE_NAME", "Đắk Nông")
 # Office hours used by the working-hour clock (province may differ: set from the environment).
 EGOV_WORKING_HOURS = [
-    tuple(part.split("-"))
-    for part in env_list("EGOV_WORKING_HOURS", "07:30-11:30,13:30-17:00")
+    tuple(part.split("-")) for part in env_list("EGOV_WORKING_HOURS", "07:30-11:30,13:30-17:00")
 ]
 EGOV_REQUIRE_2FA_ROLES = env_list(
     "EGOV_REQUIRE_2FA_ROLES", "unit_leader,agency_leader,agency_admin,system_admin"
@@ -275,7 +300,11 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

@@ -45,8 +45,11 @@ def exception_handler(exc, context):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         non_field = fields.get("non_field_errors")
         message = _flatten(non_field) if non_field else _("Some fields are not valid.")
-        body = error_body("invalid", message, {k: [str(m) for m in v] if isinstance(v, list)
-                                               else v for k, v in fields.items()})
+        body = error_body(
+            "invalid",
+            message,
+            {k: [str(m) for m in v] if isinstance(v, list) else v for k, v in fields.items()},
+        )
     else:
         code = getattr(exc, "default_code", "error")
         if isinstance(exc.detail, dict):

@@ -10,9 +10,11 @@ from ..models import AdministrativeUnit, Agency
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-    otp = serializers.CharField(required=False, allow_blank=True,
-                                help_text=_("6-digit TOTP code; required for leaders and "
-                                            "administrators."))
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("6-digit TOTP code; required for leaders and administrators."),
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -26,17 +28,37 @@ class AdministrativeUnitSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "unit_type", "level", "valid_from", "valid_to"]
 
 
-@extend_schema_serializer(examples=[
-    OpenApiExample("A department", value={
-        "code": "000.00.05.H16", "name": "Sở Thông tin và Truyền thông", "short_name": "STTTT",
-        "kind": "department", "level": "province", "parent": "000.00.00.H16",
-        "administrative_unit": {"code": "67", "name": "Tỉnh Đắk Nông", "unit_type": "tinh",
-                                "level": "province", "valid_from": "2004-01-01",
-                                "valid_to": "2025-06-30"},
-        "address": "", "phone": "", "email": "", "website": "",
-        "valid_from": "2004-01-01", "valid_to": None, "successor": None,
-    }, response_only=True),
-])
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A department",
+            value={
+                "code": "000.00.05.H16",
+                "name": "Sở Thông tin và Truyền thông",
+                "short_name": "STTTT",
+                "kind": "department",
+                "level": "province",
+                "parent": "000.00.00.H16",
+                "administrative_unit": {
+                    "code": "67",
+                    "name": "Tỉnh Đắk Nông",
+                    "unit_type": "tinh",
+                    "level": "province",
+                    "valid_from": "2004-01-01",
+                    "valid_to": "2025-06-30",
+                },
+                "address": "",
+                "phone": "",
+                "email": "",
+                "website": "",
+                "valid_from": "2004-01-01",
+                "valid_to": None,
+                "successor": None,
+            },
+            response_only=True,
+        ),
+    ]
+)
 class AgencySerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -44,5 +66,19 @@ class AgencySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
-        fields = ["code", "name", "short_name", "kind", "level", "parent", "administrative_unit",
-                  "address", "phone", "email", "website", "valid_from", "valid_to", "successor"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "level",
+            "parent",
+            "administrative_unit",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "valid_from",
+            "valid_to",
+            "successor",
+        ]

@@ -32,8 +32,10 @@ class HealthView(APIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={200: {"type": "object", "properties": {"status": {"type": "string"}}}},
-                   examples=[OpenApiExample("healthy", value={"status": "ok"})])
+    @extend_schema(
+        responses={200: {"type": "object", "properties": {"status": {"type": "string"}}}},
+        examples=[OpenApiExample("healthy", value={"status": "ok"})],
+    )
     def get(self, request):
         try:
             with connection.cursor() as cursor:
@@ -56,9 +58,13 @@ class TokenView(APIView):
     throttle_scope = "login"
 
     @extend_schema(
-        request=TokenRequestSerializer, responses={200: TokenResponseSerializer},
-        examples=[OpenApiExample("log-in", request_only=True,
-                                 value={"username": "tiepnhan.hcc", "password": "…"})],
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer},
+        examples=[
+            OpenApiExample(
+                "log-in", request_only=True, value={"username": "tiepnhan.hcc", "password": "…"}
+            )
+        ],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
@@ -66,24 +72,43 @@ class TokenView(APIView):
         data = serializer.validated_data
         credentials = {"username": data["username"]}
         if AxesProxyHandler.is_locked(request._request, credentials):
-            return Response(error_body("locked", _("Too many failed log-ins: the account is "
-                                                   "locked for a while. Try again later.")),
-                            status=status.HTTP_403_FORBIDDEN)
-        user = authenticate(request._request, username=data["username"],
-                            password=data["password"])
+            return Response(
+                error_body(
+                    "locked",
+                    _(
+                        "Too many failed log-ins: the account is "
+                        "locked for a while. Try again later."
+                    ),
+                ),
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
-            return Response(error_body("invalid_credentials",
-                                       _("Wrong user name or password.")),
-                            status=status.HTTP_401_UNAUTHORIZED)
+            return Response(
+                error_body("invalid_credentials", _("Wrong user name or password.")),
+                status=status.HTTP_401_UNAUTHORIZED,
+            )
         if requires_second_factor(user):
             if not any(True for _d in devices_for_user(user, confirmed=True)):
-                return Response(error_body("otp_not_enrolled", _(
-                    "Your role requires a second factor: enrol an authenticator app in the web "
-                    "interface first.")), status=status.HTTP_403_FORBIDDEN)
+                return Response(
+                    error_body(
+                        "otp_not_enrolled",
+                        _(
+                            "Your role requires a second factor: enrol an authenticator app "
+                            "in the web interface first."
+                        ),
+                    ),
+                    status=status.HTTP_403_FORBIDDEN,
+                )
             if not data.get("otp") or match_token(user, data["otp"]) is None:
-                return Response(error_body("otp_required", _(
-                    "Enter the 6-digit code from your authenticator app."),
-                    {"otp": [_("Missing or wrong code.")]}), status=status.HTTP_401_UNAUTHORIZED)
+                return Response(
+                    error_body(
+                        "otp_required",
+                        _("Enter the 6-digit code from your authenticator app."),
+                        {"otp": [_("Missing or wrong code.")]},
+                    ),
+                    status=status.HTTP_401_UNAUTHORIZED,
+                )
         token, _created = Token.objects.get_or_create(user=user)
         if token_expired(token):
             token.delete()

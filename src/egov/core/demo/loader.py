@@ -23,7 +23,7 @@ from ..security import requires_second_factor
 from ..text import normalize_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEMO_PASSWORD = "egov-demo-2018"
+DEMO_PASSWORD = "egov-demo-2018"  # noqa: S105 - the public demo password, shown in README
 
 
 @dataclass
@@ -63,8 +63,9 @@ def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool, bool]:
     return row, False, changed
 
 
-def _version_on(versions: list[AdministrativeUnit], day: dt.date,
-                until: dt.date | None = None) -> AdministrativeUnit | None:
+def _version_on(
+    versions: list[AdministrativeUnit], day: dt.date, until: dt.date | None = None
+) -> AdministrativeUnit | None:
     """The version of a unit code in force on ``day`` (codes are reused across reforms).
 
     With ``until``, fall back to the first version overlapping ``day``..``until``: a commune
@@ -75,7 +76,8 @@ def _version_on(versions: list[AdministrativeUnit], day: dt.date,
             return unit
     for unit in sorted(versions, key=lambda u: u.valid_from):
         if (until is None or unit.valid_from <= until) and (
-                unit.valid_to is None or unit.valid_to >= day):
+            unit.valid_to is None or unit.valid_to >= day
+        ):
             return unit
     return None
 
@@ -91,22 +93,35 @@ def load_administrative_units(stats: LoadStats, path: Path = DATA_DIR / "adminis
     loaded = []
     for row in sorted(rows, key=lambda r: (order[r["level"]], r["valid_from"], r["code"])):
         valid_from = _date(row["valid_from"]) or dt.date(2004, 1, 1)
-        parent = (_version_on(versions.get(row["parent_code"], []), valid_from,
-                              _date(row["valid_to"]) or dt.date.max)
-                  if row["parent_code"] else None)
+        parent = (
+            _version_on(
+                versions.get(row["parent_code"], []),
+                valid_from,
+                _date(row["valid_to"]) or dt.date.max,
+            )
+            if row["parent_code"]
+            else None
+        )
         unit, created, changed = _upsert(
-            AdministrativeUnit, {"code": row["code"], "valid_from": valid_from}, {
-                "name": normalize_text(row["name"]), "unit_type": row["unit_type"],
-                "level": row["level"], "parent": parent, "valid_to": _date(row["valid_to"]),
-            })
+            AdministrativeUnit,
+            {"code": row["code"], "valid_from": valid_from},
+            {
+                "name": normalize_text(row["name"]),
+                "unit_type": row["unit_type"],
+                "level": row["level"],
+                "parent": parent,
+                "valid_to": _date(row["valid_to"]),
+            },
+        )
         if created:
             versions.setdefault(unit.code, []).append(unit)
         loaded.append((unit, row.get("successor_code")))
         stats.count("administrative units", created, changed)
     for unit, successor_code in loaded:  # successors start the day after the unit ends
         if successor_code and unit.valid_to:
-            successor = _version_on(versions.get(successor_code, []),
-                                    unit.valid_to + dt.timedelta(days=1))
+            successor = _version_on(
+                versions.get(successor_code, []), unit.valid_to + dt.timedelta(days=1)
+            )
             if successor and unit.successor_id != successor.pk:
                 unit.successor = successor
                 unit.save(update_fields=["successor"])
@@ -129,17 +144,27 @@ def load_agencies(stats: LoadStats, path: Path = DATA_DIR / "agencies.json"):
                 if parent is None:
                     continue
                 by_code[parent_code] = parent
-            agency, created, changed = _upsert(Agency, {"code": row["code"]}, {
-                "name": normalize_text(row["name"]), "short_name": row.get("short_name", ""),
-                "kind": row["kind"], "level": row["level"],
-                "parent": by_code.get(parent_code) if parent_code else None,
-                "administrative_unit": _version_on(units.get(row.get("admin_unit_code") or "", []),
-                                                   _date(row.get("valid_from")) or dt.date(2004, 1, 1)),
-                "address": row.get("address") or "", "phone": row.get("phone") or "",
-                "email": row.get("email") or "", "website": row.get("website") or "",
-                "valid_from": _date(row.get("valid_from")) or dt.date(2004, 1, 1),
-                "valid_to": _date(row.get("valid_to")),
-            })
+            agency, created, changed = _upsert(
+                Agency,
+                {"code": row["code"]},
+                {
+                    "name": normalize_text(row["name"]),
+                    "short_name": row.get("short_name", ""),
+                    "kind": row["kind"],
+                    "level": row["level"],
+                    "parent": by_code.get(parent_code) if parent_code else None,
+                    "administrative_unit": _version_on(
+                        units.get(row.get("admin_unit_code") or "", []),
+                        _date(row.get("valid_from")) or dt.date(2004, 1, 1),
+                    ),
+                    "address": row.get("address") or "",
+                    "phone": row.get("phone") or "",
+                    "email": row.get("email") or "",
+                    "website": row.get("website") or "",
+                    "valid_from": _date(row.get("valid_from")) or dt.date(2004, 1, 1),
+                    "valid_to": _date(row.get("valid_to")),
+                },
+            )
             by_code[agency.code] = agency
             stats.count("agencies", created, changed)
             pending.remove(row)
@@ -165,11 +190,18 @@ def load_officials(stats: LoadStats, path: Path = DATA_DIR / "officials.json"):
     rows = json.loads(path.read_text(encoding="utf-8"))
     agencies = {a.code: a for a in Agency.objects.all()}
     for row in rows:
-        user, created, changed = _upsert(User, {"username": row["username"]}, {
-            "full_name": normalize_text(row["full_name"]), "email": row.get("email", ""),
-            "job_title": row.get("job_title", ""), "kind": User.Kind.STAFF,
-            "is_superuser": bool(row.get("superuser")), "is_staff": bool(row.get("superuser")),
-        })
+        user, created, changed = _upsert(
+            User,
+            {"username": row["username"]},
+            {
+                "full_name": normalize_text(row["full_name"]),
+                "email": row.get("email", ""),
+                "job_title": row.get("job_title", ""),
+                "kind": User.Kind.STAFF,
+                "is_superuser": bool(row.get("superuser")),
+                "is_staff": bool(row.get("superuser")),
+            },
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -178,20 +210,35 @@ def load_officials(stats: LoadStats, path: Path = DATA_DIR / "officials.json"):
             agency = agencies[pos["agency"]]
             unit = agencies[pos["unit"]] if pos.get("unit") else None
             _position, created, changed = _upsert(
-                Position, {"user": user, "agency": agency, "unit": unit, "role": pos["role"],
-                           "valid_from": dt.date(2018, 1, 1)}, {})
+                Position,
+                {
+                    "user": user,
+                    "agency": agency,
+                    "unit": unit,
+                    "role": pos["role"],
+                    "valid_from": dt.date(2018, 1, 1),
+                },
+                {},
+            )
             stats.count("positions", created, changed)
         otp_secret = ""
         if requires_second_factor(user):
             key = demo_totp_key(user.username)
             _device, created, changed = _upsert(
-                TOTPDevice, {"user": user, "name": "demo authenticator"},
-                {"key": key.hex(), "confirmed": True})
+                TOTPDevice,
+                {"user": user, "name": "demo authenticator"},
+                {"key": key.hex(), "confirmed": True},
+            )
             stats.count("authenticators", created, changed)
             otp_secret = base64.b32encode(key).decode()
-        stats.logins.append({"username": user.username, "name": user.full_name,
-                             "roles": ", ".join(p["role"] for p in row["positions"]),
-                             "otp_secret": otp_secret})
+        stats.logins.append(
+            {
+                "username": user.username,
+                "name": user.full_name,
+                "roles": ", ".join(p["role"] for p in row["positions"]),
+                "otp_secret": otp_secret,
+            }
+        )
 
 
 def load(stdout=None) -> LoadStats:
@@ -202,8 +249,9 @@ def load(stdout=None) -> LoadStats:
         load_agencies(stats)
         load_officials(stats)
         if stats.changed:
-            record_event("demo.load", None, changes={"created": stats.created,
-                                                     "updated": stats.updated})
+            record_event(
+                "demo.load", None, changes={"created": stats.created, "updated": stats.updated}
+            )
     if stdout is not None:
         for kind, n in sorted(stats.created.items()):
             stdout.write(f"  created {n} {kind}")

@@ -1,6 +1,7 @@
 """The tamper-evident audit trail (nhật ký): append-only, hash-chained events."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,16 +29,30 @@ class AuditEvent(models.Model):
 
     seq = models.BigIntegerField(_("sequence"), unique=True, editable=False)
     occurred_at = models.DateTimeField(_("time"), editable=False)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True,
-                              on_delete=models.PROTECT, related_name="+", editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     actor_label = models.CharField(_("actor"), max_length=200, editable=False)
     action = models.CharField(_("action"), max_length=80, db_index=True, editable=False)
     object_type = models.CharField(_("object type"), max_length=80, editable=False)
     object_id = models.CharField(_("object id"), max_length=80, editable=False)
     object_label = models.CharField(_("object"), max_length=255, editable=False)
-    agency = models.ForeignKey("core.Agency", verbose_name=_("agency"), null=True,
-                               on_delete=models.PROTECT, related_name="+", editable=False)
-    changes = models.JSONField(_("changes"), default=dict, editable=False)
+    agency = models.ForeignKey(
+        "core.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    changes = models.JSONField(
+        _("changes"), default=dict, editable=False, encoder=DjangoJSONEncoder
+    )
     reason = models.TextField(_("reason"), blank=True, editable=False)
     ip = models.GenericIPAddressField(_("IP address"), null=True, editable=False)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
@@ -72,3 +87,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"

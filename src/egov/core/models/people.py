@@ -69,20 +69,29 @@ class User(AbstractUser):
 class Position(Validity):
     """Chức vụ / vai trò: a person holds a role in an agency, optionally in one of its units."""
 
-    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE,
-                             related_name="positions")
-    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT,
-                               related_name="positions")
-    unit = models.ForeignKey(Agency, verbose_name=_("internal unit"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="unit_positions")
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="positions"
+    )
+    unit = models.ForeignKey(
+        Agency,
+        verbose_name=_("internal unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="unit_positions",
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "unit", "role", "valid_from"],
-                                    name="uniq_position"),
+            models.UniqueConstraint(
+                fields=["user", "agency", "unit", "role", "valid_from"], name="uniq_position"
+            ),
         ]
 
     def __str__(self):

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..text import fold, normalize_text
-from ..validators import validate_agency_code, validate_admin_unit_code
+from ..validators import validate_admin_unit_code, validate_agency_code
 from .validity import Validity
 
 
@@ -40,15 +40,28 @@ class AdministrativeUnit(Validity):
 
     # Codes are reused: after the 2025 reorganisation a new unit keeps the code of one of its
     # predecessors, so a code identifies a unit only together with its start date.
-    code = models.CharField(_("official code"), max_length=10, db_index=True,
-                            validators=[validate_admin_unit_code])
+    code = models.CharField(
+        _("official code"), max_length=10, db_index=True, validators=[validate_admin_unit_code]
+    )
     name = models.CharField(_("name"), max_length=200)
     unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name=_("parent unit"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
-    successor = models.ForeignKey("self", verbose_name=_("successor"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="predecessors")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -84,23 +97,41 @@ class Agency(Validity):
     is one indexed ``startswith`` query.
     """
 
-    code = models.CharField(_("agency code"), max_length=13, unique=True,
-                            validators=[validate_agency_code])
+    code = models.CharField(
+        _("agency code"), max_length=13, unique=True, validators=[validate_agency_code]
+    )
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("abbreviation"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     administrative_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("administrative unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="agencies")
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    successor = models.ForeignKey("self", verbose_name=_("successor"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="predecessors")
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     # Accent-folded name, abbreviation and code: the same search on SQLite and PostgreSQL.
     search_text = models.CharField(max_length=400, editable=False, default="")

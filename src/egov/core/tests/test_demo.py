@@ -28,8 +28,16 @@ def test_the_province_has_8_districts_and_71_communes_in_2018(demo):
     districts = units.filter(level=Level.DISTRICT, parent=province)
     assert districts.count() == 8
     names = {d.name.removeprefix("Huyện ").removeprefix("Thị xã ") for d in districts}
-    assert names == {"Gia Nghĩa", "Cư Jút", "Đắk Glong", "Đắk Mil", "Đắk R'Lấp", "Đắk Song",
-                     "Krông Nô", "Tuy Đức"}
+    assert names == {
+        "Gia Nghĩa",
+        "Cư Jút",
+        "Đắk Glong",
+        "Đắk Mil",
+        "Đắk R'Lấp",
+        "Đắk Song",
+        "Krông Nô",
+        "Tuy Đức",
+    }
     assert units.filter(level=Level.COMMUNE, parent__in=districts).count() == 71
 
 
@@ -73,15 +81,34 @@ def test_there_is_a_demo_official_for_every_role(demo):
 
 
 def test_loading_twice_changes_nothing_and_duplicates_nothing(demo):
-    counts = (AdministrativeUnit.objects.count(), Agency.objects.count(), User.objects.count(),
-              Position.objects.count(), AuditEvent.objects.count())
+    counts = (
+        AdministrativeUnit.objects.count(),
+        Agency.objects.count(),
+        User.objects.count(),
+        Position.objects.count(),
+        AuditEvent.objects.count(),
+    )
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert "nothing to change" in out.getvalue()
-    assert counts == (AdministrativeUnit.objects.count(), Agency.objects.count(),
-                      User.objects.count(), Position.objects.count(), AuditEvent.objects.count())
+    assert counts == (
+        AdministrativeUnit.objects.count(),
+        Agency.objects.count(),
+        User.objects.count(),
+        Position.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def test_the_load_is_audited_once(demo):
     event = AuditEvent.objects.get(action="demo.load")
     assert event.changes["created"]["agencies"] == Agency.objects.count()
+
+
+def test_the_demo_is_refused_where_it_is_not_allowed(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.EGOV_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="published password"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not User.objects.exists()

@@ -3,11 +3,11 @@
 import time
 
 import pytest
+from conftest import PASSWORD
 from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD
 from egov.core.models import AuditEvent
 
 from .helpers import current_code, enrol_totp
@@ -50,8 +50,11 @@ def test_an_account_is_locked_after_repeated_failed_log_ins(client, officials):
 def test_a_locked_account_is_also_locked_for_api_tokens(client, officials):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "clerk", "guess")
-    response = client.post("/api/v1/auth/token/", {"username": "clerk", "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "clerk", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "locked"
 
@@ -125,3 +128,14 @@ def test_an_expired_session_sends_the_official_back_to_log_in(client, officials)
     session.save()
     response = client.get(reverse("core:home"))
     assert response.status_code == 302 and response.url.startswith(reverse("core:login"))
+
+
+def test_a_flood_of_log_ins_from_one_address_is_slowed_down(client, officials, settings):
+    settings.EGOV_LOGIN_RATE_PER_MINUTE = 3
+    # Different user names, so the per-account lockout does not trigger first.
+    for name in ("a1", "a2", "a3"):
+        assert login(client, name, "x").status_code == 200
+    refused = login(client, "specialist")
+    assert refused.status_code == 429
+    assert "Quá nhiều" in refused.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -18,7 +18,9 @@ def test_an_agency_admin_changes_her_agency_and_its_units_but_not_another(offici
     assert perms.can(admin, "change", tree["it"])
     assert not perms.can(admin, "change", tree["stp"])
     assert not perms.can(admin, "change", tree["ubnd"])
-    editable = set(perms.scope(admin, Agency.objects.all(), "change").values_list("code", flat=True))
+    editable = set(
+        perms.scope(admin, Agency.objects.all(), "change").values_list("code", flat=True)
+    )
     assert editable == {"000.00.05.H16", "001.00.05.H16", "002.00.05.H16"}
 
 
@@ -62,8 +64,9 @@ def test_an_agency_admin_manages_only_her_agencys_staff(officials, tree):
     admin, other = officials["admin"], officials["other_admin"]
     assert perms.can(admin, "manage", officials["specialist"])
     assert not perms.can(other, "manage", officials["specialist"])
-    managed = set(perms.scope(admin, User.objects.all(), "manage").values_list("username",
-                                                                              flat=True))
+    managed = set(
+        perms.scope(admin, User.objects.all(), "manage").values_list("username", flat=True)
+    )
     assert "specialist" in managed and "stpadmin" not in managed and "sysadmin" not in managed
     with pytest.raises(PermissionDenied):
         services.assign_position(other, officials["clerk"], tree["stttt"], Role.SPECIALIST)
@@ -88,27 +91,41 @@ def test_an_inactive_or_anonymous_user_is_refused_everything(officials, tree):
 
 
 def test_the_audit_trail_is_visible_to_the_agencys_leaders_only(officials, tree):
-    services.update_agency(officials["admin"], tree["stttt"], website="https://stttt.daknong.gov.vn")
-    services.update_agency(officials["other_admin"], tree["stp"], website="https://stp.daknong.gov.vn")
-    leader_sees = perms.scope(officials["leader"], AuditEvent.objects.filter(action="agency.update"))
+    services.update_agency(
+        officials["admin"], tree["stttt"], website="https://stttt.daknong.gov.vn"
+    )
+    services.update_agency(
+        officials["other_admin"], tree["stp"], website="https://stp.daknong.gov.vn"
+    )
+    leader_sees = perms.scope(
+        officials["leader"], AuditEvent.objects.filter(action="agency.update")
+    )
     assert [e.agency.code for e in leader_sees] == ["000.00.05.H16"]
     assert not perms.scope(officials["specialist"], AuditEvent.objects.all()).exists()
-    assert perms.scope(officials["sysadmin"], AuditEvent.objects.filter(
-        action="agency.update")).count() == 2
+    assert (
+        perms.scope(
+            officials["sysadmin"], AuditEvent.objects.filter(action="agency.update")
+        ).count()
+        == 2
+    )
 
 
 def test_a_unit_must_belong_to_the_agency_of_the_position(officials, tree):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.assign_position(None, officials["clerk"], tree["stp"], Role.CLERK,
-                                 unit=tree["it"])
+        services.assign_position(None, officials["clerk"], tree["stp"], Role.CLERK, unit=tree["it"])
 
 
 def test_internal_units_know_their_organisation(tree):
     assert tree["it"].organisation() == tree["stttt"]
     assert tree["stttt"].organisation() == tree["stttt"]
-    unit = services.create_agency(None, code="003.00.05.H16", name="Phòng Bưu chính",
-                                  kind=AgencyKind.INTERNAL_UNIT, level=Level.PROVINCE,
-                                  parent=tree["stttt"])
+    unit = services.create_agency(
+        None,
+        code="003.00.05.H16",
+        name="Phòng Bưu chính",
+        kind=AgencyKind.INTERNAL_UNIT,
+        level=Level.PROVINCE,
+        parent=tree["stttt"],
+    )
     assert unit.path == "/000.00.00.H16/000.00.05.H16/003.00.05.H16/"

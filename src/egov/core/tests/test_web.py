@@ -4,11 +4,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import PASSWORD
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-
-from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +30,9 @@ def test_an_official_can_switch_the_interface_to_english(client, officials):
 
 def test_every_interface_string_has_a_vietnamese_translation():
     po = polib.pofile(str(Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES" / "django.po"))
-    untranslated = [e.msgid for e in po.untranslated_entries()] + [e.msgid for e in
-                                                                   po.fuzzy_entries()]
+    untranslated = [e.msgid for e in po.untranslated_entries()] + [
+        e.msgid for e in po.fuzzy_entries()
+    ]
     assert untranslated == []
 
 
@@ -48,8 +48,7 @@ def test_pages_carry_security_headers(client):
 
 def test_log_in_without_the_csrf_token_is_refused(officials):
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(reverse("core:login"), {"username": "specialist",
-                                                   "password": PASSWORD})
+    response = strict.post(reverse("core:login"), {"username": "specialist", "password": PASSWORD})
     assert response.status_code == 403
     assert "_auth_user_id" not in strict.session
 
@@ -70,8 +69,11 @@ def test_the_agency_directory_searches_without_accents(client, officials, tree):
 
 
 def test_static_front_end_libraries_are_served_by_the_app(client):
-    for path in ("vendor/bootstrap/css/bootstrap.min.css", "vendor/htmx/htmx.min.js",
-                 "vendor/chartjs/chart.umd.min.js"):
+    for path in (
+        "vendor/bootstrap/css/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/chartjs/chart.umd.min.js",
+    ):
         response = client.get(settings.STATIC_URL + path)
         assert response.status_code == 200, path
 

@@ -54,7 +54,8 @@ PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
 days = st.dates(min_value=D(2018, 1, 1), max_value=D(2030, 12, 31))
 day_counts = st.integers(min_value=0, max_value=60)
 moments = st.datetimes(
-    min_value=dt.datetime(2018, 1, 1), max_value=dt.datetime(2030, 12, 31),
+    min_value=dt.datetime(2018, 1, 1),
+    max_value=dt.datetime(2030, 12, 31),
     timezones=st.just(HCM),
 )
 hours = st.integers(min_value=0, max_value=800).map(lambda quarters: quarters / 4)
@@ -221,8 +222,9 @@ def test_an_extra_day_off_moves_the_due_date_by_one_working_day(db):
     received = D(2025, 3, 10)  # Monday
     assert add_working_days(received, 5) == D(2025, 3, 17)
 
-    services.set_calendar_day(None, D(2025, 3, 12), CalendarDay.Kind.DAY_OFF,
-                              "Nghỉ theo thông báo của UBND tỉnh")
+    services.set_calendar_day(
+        None, D(2025, 3, 12), CalendarDay.Kind.DAY_OFF, "Nghỉ theo thông báo của UBND tỉnh"
+    )
 
     assert not is_working_day(D(2025, 3, 12))
     assert add_working_days(received, 5) == D(2025, 3, 18)
@@ -233,8 +235,7 @@ def test_a_saturday_switched_to_a_working_day_counts(db):
     saturday = D(2025, 3, 15)
     assert not is_working_day(saturday)
 
-    services.set_calendar_day(None, saturday, CalendarDay.Kind.WORKING_DAY,
-                              "Làm bù cho ngày nghỉ")
+    services.set_calendar_day(None, saturday, CalendarDay.Kind.WORKING_DAY, "Làm bù cho ngày nghỉ")
 
     assert is_working_day(saturday)
     assert add_working_days(D(2025, 3, 10), 5) == saturday
@@ -242,15 +243,15 @@ def test_a_saturday_switched_to_a_working_day_counts(db):
 
 def test_an_override_can_turn_a_statutory_holiday_into_a_working_day(db):
     """The administrator's rows win over the holidays package."""
-    services.set_calendar_day(None, D(2025, 5, 2), CalendarDay.Kind.WORKING_DAY,
-                              "Không áp dụng nghỉ bù")
+    services.set_calendar_day(
+        None, D(2025, 5, 2), CalendarDay.Kind.WORKING_DAY, "Không áp dụng nghỉ bù"
+    )
     assert is_working_day(D(2025, 5, 2))
 
 
 def test_withdrawing_an_override_restores_the_previous_due_date(db):
     received = D(2025, 3, 10)
-    day = services.set_calendar_day(None, D(2025, 3, 12), CalendarDay.Kind.DAY_OFF,
-                                    "Nhập nhầm")
+    day = services.set_calendar_day(None, D(2025, 3, 12), CalendarDay.Kind.DAY_OFF, "Nhập nhầm")
     assert add_working_days(received, 5) == D(2025, 3, 18)
 
     services.remove_calendar_day(None, day)
@@ -269,12 +270,18 @@ def test_changing_an_override_takes_effect_at_once(db):
 
 def test_each_override_is_written_to_the_audit_trail(db, officials):
     sysadmin = officials["sysadmin"]
-    day = services.set_calendar_day(sysadmin, D(2025, 3, 12), CalendarDay.Kind.DAY_OFF,
-                                    "Nghỉ theo thông báo", legal_basis="Thông báo 12/TB-UBND")
+    day = services.set_calendar_day(
+        sysadmin,
+        D(2025, 3, 12),
+        CalendarDay.Kind.DAY_OFF,
+        "Nghỉ theo thông báo",
+        legal_basis="Thông báo 12/TB-UBND",
+    )
     services.remove_calendar_day(sysadmin, day)
 
     set_event, remove_event = AuditEvent.objects.filter(
-        action__in=["calendar.set", "calendar.remove"]).order_by("seq")
+        action__in=["calendar.set", "calendar.remove"]
+    ).order_by("seq")
     assert set_event.action == "calendar.set"
     assert set_event.actor == sysadmin
     assert set_event.object_type == "core.calendarday"
@@ -286,15 +293,22 @@ def test_each_override_is_written_to_the_audit_trail(db, officials):
     assert remove_event.action == "calendar.remove"
     assert remove_event.actor == sysadmin
     assert remove_event.object_id == set_event.object_id
-    assert remove_event.changes == {"date": "2025-03-12", "kind": "day_off",
-                                    "name": "Nghỉ theo thông báo"}
+    assert remove_event.changes == {
+        "date": "2025-03-12",
+        "kind": "day_off",
+        "name": "Nghỉ theo thông báo",
+    }
     assert remove_event.seq == set_event.seq + 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: workdays.get_calendar() keeps serving an override whose transaction was rolled "
-    "back (the cache is cleared on post_save, before commit, and refilled inside the "
-    "transaction) for up to CACHE_SECONDS"))
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: workdays.get_calendar() keeps serving an override whose transaction was rolled "
+        "back (the cache is cleared on post_save, before commit, and refilled inside the "
+        "transaction) for up to CACHE_SECONDS"
+    ),
+)
 def test_an_override_rolled_back_with_its_transaction_is_forgotten(db):
     """The administrator enters several days of the announcement in one go; one is invalid,
     so none is saved — but a due date computed meanwhile must not keep the rejected day."""

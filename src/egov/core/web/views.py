@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,10 +18,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .. import permissions as perms
 from ..audit import record_event
 from ..models import Agency, Role
+from ..ratelimit import limit_posts_per_address
 from ..text import fold
 from .forms import LoginForm, OtpForm
 
 
+@method_decorator(limit_posts_per_address("login", "EGOV_LOGIN_RATE_PER_MINUTE"), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
@@ -34,8 +37,9 @@ class LoginView(auth_views.LoginView):
 
 def _safe_next(request, default="core:home"):
     target = request.GET.get("next") or request.POST.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                   require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -53,8 +57,7 @@ def otp_setup(request):
     if device is None:
         if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
             return redirect("core:otp_verify")
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator",
-                                           confirmed=False)
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp"]):
@@ -66,9 +69,15 @@ def otp_setup(request):
             return redirect(_safe_next(request))
         form.add_error("otp", _("The code is not correct. Check the time on your phone."))
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return render(request, "core/otp_setup.html", {
-        "form": form, "qr": _qr_data_uri(device.config_url), "secret": secret,
-    })
+    return render(
+        request,
+        "core/otp_setup.html",
+        {
+            "form": form,
+            "qr": _qr_data_uri(device.config_url),
+            "secret": secret,
+        },
+    )
 
 
 @login_required
@@ -113,6 +122,7 @@ def agency_directory(request):
     agencies = perms.scope(request.user, Agency.objects.valid_on().select_related("parent"))
     if query:
         agencies = agencies.filter(search_text__contains=fold(query))
-    template = "core/_agency_rows.html" if request.headers.get("HX-Request") else \
-        "core/agencies.html"
+    template = (
+        "core/_agency_rows.html" if request.headers.get("HX-Request") else "core/agencies.html"
+    )
     return render(request, template, {"agencies": agencies[:500], "q": query})

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
         if device is None:
             raise CommandError(f"{username} has no authenticator enrolled.")
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
-                    drift=device.drift)
+        code = totp(
+            device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+        )
         remaining = device.step - int(time.time()) % device.step
         self.stdout.write(f"{code:0{device.digits}d}  (valid about {remaining}s more)")

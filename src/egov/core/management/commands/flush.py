@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.commands.flush import Command as DjangoFlush
 from django.db import connections
 
-from ...db_triggers import create_audit_triggers, drop_audit_triggers
+from ...db_triggers import drop_audit_triggers, ensure_audit_triggers
 
 
 class Command(DjangoFlush):
@@ -23,5 +23,4 @@ class Command(DjangoFlush):
         try:
             return super().handle(**options)
         finally:
-            with connection.schema_editor() as editor:
-                create_audit_triggers(editor)
+            ensure_audit_triggers(options["database"])

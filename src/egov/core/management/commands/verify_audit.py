@@ -13,9 +13,12 @@ class Command(BaseCommand):
     help = "Verify the audit trail: report edited, deleted or reordered events (exit 1 if any)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--anchor-file", default=getattr(settings, "EGOV_AUDIT_ANCHOR_FILE", ""),
-                            help="file of '<seq> <hash> <time>' lines kept outside the database; "
-                                 "checked, then the current head is appended")
+        parser.add_argument(
+            "--anchor-file",
+            default=getattr(settings, "EGOV_AUDIT_ANCHOR_FILE", ""),
+            help="file of '<seq> <hash> <time>' lines kept outside the database; "
+            "checked, then the current head is appended",
+        )
 
     def handle(self, *args, anchor_file="", **options):
         report = verify_chain()
@@ -26,8 +29,9 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(self.style.ERROR(problem))
         if problems:
-            raise CommandError(f"audit trail: {len(problems)} problem(s) in "
-                               f"{report.checked} events")
+            raise CommandError(
+                f"audit trail: {len(problems)} problem(s) in {report.checked} events"
+            )
         head = AuditChainHead.objects.filter(pk=1).first()
         if anchor_path and head:
             from django.utils import timezone
