@@ -171,8 +171,7 @@ VI = {
     "Log out": "Đăng xuất",
     "Provincial e-government platform of %(province_name)s": "Hệ thống chính quyền điện tử tỉnh %(province_name)s",
     "Too many attempts": "Quá nhiều lần thử",
-    "Too many requests came from your connection in a short time. Wait a minute and try again.":
-        "Quá nhiều yêu cầu từ kết nối của bạn trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại.",
+    "Too many requests came from your connection in a short time. Wait a minute and try again.": "Quá nhiều yêu cầu từ kết nối của bạn trong thời gian ngắn. Vui lòng chờ một phút rồi thử lại.",
     "You are not allowed to do this.": "Bạn không có quyền thực hiện thao tác này.",
     "view": "xem",
     "change": "sửa",
