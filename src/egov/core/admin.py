@@ -122,7 +122,15 @@ class CalendarDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
     def save_model(self, request, obj, form, change):
-        services.set_calendar_day(request.user, obj.date, obj.kind, obj.name, obj.legal_basis)
+        saved = services.set_calendar_day(
+            request.user,
+            obj.date,
+            obj.kind,
+            obj.name,
+            obj.legal_basis,
+            existing=obj if change else None,
+        )
+        obj.pk = saved.pk
 
     def delete_model(self, request, obj):
         services.remove_calendar_day(request.user, obj)

@@ -140,7 +140,9 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         expected_prev, expected_seq = event.hash, event.seq + 1
     head = AuditChainHead.objects.filter(pk=1).first()
     last_seq = expected_seq - 1
-    if head and (head.seq != last_seq or head.hash != expected_prev):
+    if head is None and report.checked:
+        report.problems.append("the chain head is missing (removed together with events?)")
+    elif head and (head.seq != last_seq or head.hash != expected_prev):
         report.problems.append(
             f"chain head says #{head.seq} but the last event is #{last_seq} "
             "(events at the end were deleted or the head was altered)"

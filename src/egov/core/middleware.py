@@ -27,13 +27,18 @@ def _valid_ip(value: str | None) -> str | None:
 
 
 def client_ip(request) -> str | None:
-    """The client address; behind a trusted reverse proxy, the first X-Forwarded-For hop.
+    """The client address, seen through ``EGOV_TRUSTED_PROXY_HOPS`` reverse proxies.
 
-    Proxies write "unknown" or garbage when they do not know the address: that is ignored
-    (the proxy's own address is kept) rather than breaking the request being audited.
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so with N proxies the
+    N-th entry from the right is the client; entries further left are whatever the client
+    chose to write and are never believed. Proxies write "unknown" or garbage when they do not
+    know the address: that is ignored (the proxy's own address is kept) rather than breaking
+    the request being audited.
     """
-    if getattr(settings, "EGOV_TRUST_X_FORWARDED_FOR", False):
-        forwarded = _valid_ip(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0])
+    hops = getattr(settings, "EGOV_TRUSTED_PROXY_HOPS", 0)
+    if hops:
+        entries = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = _valid_ip(entries[-hops]) if len(entries) >= hops else None
         if forwarded:
             return forwarded
     return _valid_ip(request.META.get("REMOTE_ADDR"))

@@ -296,23 +296,42 @@ def create_staff_user(
 
 
 def set_calendar_day(
-    actor: User | None, date: dt.date, kind: str, name: str, legal_basis: str = ""
+    actor: User | None,
+    date: dt.date,
+    kind: str,
+    name: str,
+    legal_basis: str = "",
+    existing: CalendarDay | None = None,
 ) -> CalendarDay:
-    """Record the government's announcement for one day (day off or swapped working day)."""
-    day = CalendarDay.objects.filter(date=date).first() or CalendarDay(date=date)
+    """Record the government's announcement for one day (day off or swapped working day).
+
+    ``existing`` is the row being corrected (its date may change: a typo in the date moves the
+    override instead of leaving the wrong day off in force).
+    """
+    if existing is not None:
+        day = CalendarDay.objects.get(pk=existing.pk)
+    else:
+        day = CalendarDay.objects.filter(date=date).first() or CalendarDay(date=date)
     if actor is not None:
         perms.require(actor, "change", day)
-    before = {"kind": day.kind, "name": day.name, "legal_basis": day.legal_basis}
-    day.kind, day.name, day.legal_basis = kind, normalize_text(name), normalize_text(legal_basis)
+    before = {
+        "date": day.date.isoformat() if day.pk else None,
+        "kind": day.kind,
+        "name": day.name,
+        "legal_basis": day.legal_basis,
+    }
+    day.date, day.kind = date, kind
+    day.name, day.legal_basis = normalize_text(name), normalize_text(legal_basis)
     day.full_clean()
     with transaction.atomic():
         day.save()
-        record_event(
-            "calendar.set",
-            day,
-            actor=actor,
-            changes=_diff(before, {"kind": kind, "name": day.name, "legal_basis": day.legal_basis}),
-        )
+        after = {
+            "date": date.isoformat(),
+            "kind": kind,
+            "name": day.name,
+            "legal_basis": day.legal_basis,
+        }
+        record_event("calendar.set", day, actor=actor, changes=_diff(before, after))
     return day
 
 

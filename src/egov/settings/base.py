@@ -269,9 +269,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit
-# trail, rate limits). Only enable when the proxy overwrites the header.
-EGOV_TRUST_X_FORWARDED_FOR = env_bool("EGOV_TRUST_X_FORWARDED_FOR", False)
+# Number of reverse proxies in front of the web processes that append to X-Forwarded-For
+# (nginx with proxy_add_x_forwarded_for: 1). 0 ignores the header (direct connections).
+EGOV_TRUSTED_PROXY_HOPS = env_int("EGOV_TRUSTED_PROXY_HOPS", 0)
 # Web log-in attempts per client address (the account lockout is per user name).
 EGOV_LOGIN_RATE_PER_MINUTE = env_int("EGOV_LOGIN_RATE_PER_MINUTE", 20)
 

@@ -65,6 +65,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["seq"]
+        base_manager_name = "objects"  # the append-only guard also on Django's internal manager
         indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
 
     def __str__(self):

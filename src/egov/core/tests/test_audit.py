@@ -5,6 +5,7 @@ inspector runs ``manage.py verify_audit`` and learns which event was edited, del
 even when a database administrator lifted the triggers first.
 """
 
+import datetime as dt
 import io
 import json
 import threading
@@ -217,23 +218,16 @@ def test_the_database_refuses_to_truncate_the_trail(chain):
     assert AuditEvent.objects.count() == 5
 
 
-def test_code_that_slips_past_the_model_still_meets_the_database(chain):
-    """Django's base manager (used for related objects) has no append-only guard."""
-    with pytest.raises(DatabaseError), transaction.atomic():
+def test_djangos_internal_manager_is_guarded_too(chain):
+    """Django's base manager (used for related objects) refuses like the default one."""
+    with pytest.raises(AppendOnlyError):
         AuditEvent._base_manager.filter(seq=3).update(reason="")
     assert AuditEvent.objects.get(seq=3).reason == "Yêu cầu bổ sung bản sao giấy phép"
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason=(
-        "BUG (SQLite): INSERT OR REPLACE deletes the old row through conflict resolution, which "
-        "does not fire the BEFORE DELETE trigger (recursive_triggers is off), so raw SQL can "
-        "overwrite an event; db_triggers.create_audit_triggers needs a BEFORE INSERT guard"
-    ),
-)
 def test_the_database_refuses_to_overwrite_an_event_by_inserting_over_it(chain):
+    """SQLite's INSERT OR REPLACE deletes the old row without firing a DELETE trigger;
+    PostgreSQL's ON CONFLICT DO UPDATE is an update. Both must be refused."""
     columns = (
         "id, seq, occurred_at, actor_id, actor_label, action, object_type, object_id, "
         "object_label, agency_id, changes, reason, ip, request_id, prev_hash, hash"
@@ -496,7 +490,8 @@ def test_an_event_outside_any_request_has_no_request_id(db):
 
 
 def test_the_client_address_behind_the_provincial_proxy_is_recorded(client, officials, settings):
-    settings.EGOV_TRUST_X_FORWARDED_FOR = True
+    """Two proxies: the provincial gateway (10.67.0.2) and our nginx in front of the app."""
+    settings.EGOV_TRUSTED_PROXY_HOPS = 2
     client.post(
         "/api/v1/auth/token/",
         {"username": "specialist", "password": PASSWORD},
@@ -507,16 +502,9 @@ def test_the_client_address_behind_the_provincial_proxy_is_recorded(client, offi
     assert AuditEvent.objects.filter(action="auth.token").get().ip == "113.161.7.20"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: record_event hashes the client address as received, but GenericIPAddressField "
-        "stores IPv6 normalised (lower case, compressed), so verify_chain reports the event as "
-        "edited"
-    ),
-)
 def test_a_log_in_from_an_ipv6_address_keeps_the_chain_intact(client, officials, settings):
-    settings.EGOV_TRUST_X_FORWARDED_FOR = True
+    """The hash covers the address as the database stores it (lower case, compressed)."""
+    settings.EGOV_TRUSTED_PROXY_HOPS = 1
     client.post(
         "/api/v1/auth/token/",
         {"username": "specialist", "password": PASSWORD},
@@ -528,19 +516,10 @@ def test_a_log_in_from_an_ipv6_address_keeps_the_chain_intact(client, officials,
     assert verify_chain().problems == []
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason=(
-        "BUG (PostgreSQL): the client address is not validated before record_event; a "
-        "non-address such as 'unknown' makes the inet column adapter raise ValueError, so the "
-        "audited action itself fails"
-    ),
-)
 def test_a_proxy_that_does_not_know_the_client_address_does_not_break_the_log_in(
     client, officials, settings
 ):
-    settings.EGOV_TRUST_X_FORWARDED_FOR = True
+    settings.EGOV_TRUSTED_PROXY_HOPS = 2
     response = client.post(
         "/api/v1/auth/token/",
         {"username": "specialist", "password": PASSWORD},
@@ -549,5 +528,40 @@ def test_a_proxy_that_does_not_know_the_client_address_does_not_break_the_log_in
     )
 
     assert response.status_code == 200
-    assert AuditEvent.objects.filter(action="auth.token").exists()
+    event = AuditEvent.objects.filter(action="auth.token").get()
+    assert event.ip == "127.0.0.1"  # the proxy's own address is kept
+    assert verify_chain().ok
+
+
+def test_an_address_written_by_the_client_itself_is_not_believed(client, officials, settings):
+    """The client forges X-Forwarded-For; our one proxy appends the address it really saw."""
+    settings.EGOV_TRUSTED_PROXY_HOPS = 1
+    client.post(
+        "/api/v1/auth/token/",
+        {"username": "specialist", "password": PASSWORD},
+        content_type="application/json",
+        headers={"X-Forwarded-For": "6.6.6.6, 113.161.7.20"},
+    )
+
+    assert AuditEvent.objects.filter(action="auth.token").get().ip == "113.161.7.20"
+
+
+def test_events_without_a_chain_head_are_reported(chain):
+    with triggers_lifted():
+        AuditChainHead.objects.all().delete()
+
+    assert any("head is missing" in problem for problem in verify_chain().problems)
+
+
+def test_changes_holding_dates_keep_the_chain_intact(db):
+    """A service may record a date as it is; the hash covers what the JSON column keeps."""
+    event = record_event(
+        "agency.merge",
+        changes={"effective": dt.date(2025, 7, 1), "predecessors": ("STTTT", "SKHCN")},
+    )
+
+    assert AuditEvent.objects.get(seq=event.seq).changes == {
+        "effective": "2025-07-01",
+        "predecessors": ["STTTT", "SKHCN"],
+    }
     assert verify_chain().ok
