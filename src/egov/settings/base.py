@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "egov.core",
+    "egov.catalog",
 ]
 
 MIDDLEWARE = [
@@ -213,11 +214,15 @@ EGOV_AUDIT_ANCHOR_FILE = env_str("EGOV_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-
 # The demo province (public passwords!) may be loaded only where this is on: dev and tests.
 EGOV_DEMO_ALLOWED = env_bool("EGOV_DEMO_ALLOWED", DEBUG)
 # Demo data loaders run in order by `manage.py load_demo`; each app appends its own.
-EGOV_DEMO_LOADERS = ["egov.core.demo.loader.load"]
+EGOV_DEMO_LOADERS = ["egov.core.demo.loader.load", "egov.catalog.demo.loader.load"]
 EGOV_PERIODIC_JOBS = [
     ("verify_audit", 3600),
     ("clearsessions", 6 * 3600),
 ]
+
+# Number of reverse proxies in front of the web processes that append to X-Forwarded-For
+# (nginx with proxy_add_x_forwarded_for: 1). 0 ignores the header (direct connections).
+EGOV_TRUSTED_PROXY_HOPS = env_int("EGOV_TRUSTED_PROXY_HOPS", 0)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -231,6 +236,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "egov.core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "egov.core.api.errors.exception_handler",
+    # Throttles identify the client the same way as the audit trail (see client_ip).
+    "NUM_PROXIES": EGOV_TRUSTED_PROXY_HOPS,
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("EGOV_LOGIN_RATE", "20/min"),
         "lookup": env_str("EGOV_LOOKUP_RATE", "30/min"),
@@ -269,9 +276,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Number of reverse proxies in front of the web processes that append to X-Forwarded-For
-# (nginx with proxy_add_x_forwarded_for: 1). 0 ignores the header (direct connections).
-EGOV_TRUSTED_PROXY_HOPS = env_int("EGOV_TRUSTED_PROXY_HOPS", 0)
 # Web log-in attempts per client address (the account lockout is per user name).
 EGOV_LOGIN_RATE_PER_MINUTE = env_int("EGOV_LOGIN_RATE_PER_MINUTE", 20)
 
