@@ -94,6 +94,31 @@ def agency_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:
     return cache[key]
 
 
+def organisation_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:
+    """Tree paths of the agencies (not units) where ``user`` holds one of ``roles`` today.
+
+    Work that belongs to an agency as a whole (a dossier at a department, before and after it
+    is assigned inside) is shared by everyone of that agency, whatever their unit.
+    """
+    cache = user.__dict__.setdefault("_organisation_path_cache", {})
+    key = tuple(sorted(roles)) if roles else None
+    if key not in cache:
+        positions = Position.objects.valid_on().filter(user=user)
+        if roles:
+            positions = positions.filter(role__in=roles)
+        cache[key] = sorted(set(positions.values_list("agency__path", flat=True)))
+    return cache[key]
+
+
+def in_organisation_scope(
+    user, agency: Agency | None, roles: tuple[str, ...] | None = None
+) -> bool:
+    """True when ``agency`` lies under an agency where ``user`` holds one of ``roles``."""
+    if agency is None:
+        return False
+    return any(agency.path.startswith(path) for path in organisation_paths(user, roles))
+
+
 def path_q(paths: list[str], field: str = "path") -> Q:
     """``Q`` matching rows whose ``field`` lies under any of ``paths``."""
     query = Q(pk__in=[])

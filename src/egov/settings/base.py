@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "egov.core",
     "egov.catalog",
+    "egov.notifications",
+    "egov.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +282,14 @@ CONTENT_SECURITY_POLICY = {
 EGOV_LOGIN_RATE_PER_MINUTE = env_int("EGOV_LOGIN_RATE_PER_MINUTE", 20)
 
 # --- Platform ---------------------------------------------------------------------------------
+# Address of the platform as citizens reach it (links in e-mails, QR codes on forms).
+EGOV_PUBLIC_URL = env_str("EGOV_PUBLIC_URL", "http://127.0.0.1:8000")
+# Dossier code pattern (Circular 01/2018 practice; verify against Circular 03/2025).
+EGOV_DOSSIER_CODE_PATTERN = env_str(
+    "EGOV_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{number:04d}"
+)
+# Warn assignees and leaders this many working hours before a due date.
+EGOV_DEADLINE_WARNING_HOURS = env_int("EGOV_DEADLINE_WARNING_HOURS", 8)
 EGOV_PROVINCE_NAME = env_str("EGOV_PROVINCE_NAME", "Đắk Nông")
 # Office hours used by the working-hour clock (province may differ: set from the environment).
 EGOV_WORKING_HOURS = [

@@ -1,0 +1,400 @@
+"""One-stop dossiers (hồ sơ): what was filed, where it is, who holds it, and its clock."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from egov.catalog.models import DocumentKind, ProcedureVersion, StepKind
+from egov.core.models import Agency
+
+from .workflow import State
+
+LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper
+
+
+def new_lookup_secret() -> str:
+    """Short secret printed on the receipt for public look-up (8 chars, ~40 bits)."""
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8))
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    ONLINE = "online", _("Online")
+    POST = "post", _("By post")
+
+
+class IdType(models.TextChoices):
+    CITIZEN_ID = "cccd", _("Citizen ID (12 digits)")
+    PASSPORT = "passport", _("Passport")
+    TAX_CODE = "tax", _("Tax code (organisation)")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+class ReturnMode(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    POST = "post", _("By post")
+    ONLINE = "online", _("Online")
+
+
+class Dossier(models.Model):
+    """Hồ sơ: one application under one procedure version.
+
+    ``code`` is issued when the dossier enters the system (submitted online or received at the
+    counter); drafts are known by ``reference``. ``due_at`` is the statutory appointment,
+    extended by pauses; an apology sets ``new_appointment_at`` but the dossier stays late.
+    """
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    lookup_secret = models.CharField(max_length=16, default=new_lookup_secret, editable=False)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("procedure")
+    )
+    state = models.CharField(
+        _("state"), max_length=24, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.COUNTER
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving agency")
+    )
+    competent_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent agency")
+    )
+    # Applicant (người nộp hồ sơ)
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("applicant account"),
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_id_type = models.CharField(
+        _("identity document"), max_length=10, choices=IdType.choices, default=IdType.CITIZEN_ID
+    )
+    applicant_id_number = models.CharField(_("identity number"), max_length=20)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    request_summary = models.TextField(_("request"), blank=True)
+    sets = models.PositiveSmallIntegerField(_("number of sets"), default=1)
+    # Who holds it now
+    current_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("held by agency"),
+    )
+    current_holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("held by"),
+    )
+    current_step = models.PositiveSmallIntegerField(_("current step"), default=0)
+    # The clock
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment"), null=True, blank=True, db_index=True)
+    new_appointment_at = models.DateTimeField(_("new appointment (apology)"), null=True, blank=True)
+    paused_hours = models.FloatField(_("working hours paused"), default=0)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("result ready"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned"), null=True, blank=True)
+    return_mode = models.CharField(
+        _("returned"), max_length=8, choices=ReturnMode.choices, blank=True
+    )
+    timeliness = models.CharField(
+        _("timeliness"), max_length=8, choices=Timeliness.choices, blank=True
+    )
+    is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tracking_number = models.PositiveIntegerField(_("tracking book number"), null=True, blank=True)
+    result_note = models.TextField(_("result"), blank=True)
+    stop_reason = models.TextField(_("reason for stopping"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["receiving_agency", "state", "id"]),
+            models.Index(fields=["competent_agency", "state", "id"]),
+            models.Index(fields=["current_holder", "state"]),
+            models.Index(fields=["received_at"]),
+        ]
+
+    def __str__(self):
+        return self.code or f"({self.reference})"
+
+    @property
+    def procedure(self):
+        return self.procedure_version.procedure
+
+
+class DossierParty(models.Model):
+    """An agency involved in a dossier (receiving, competent, unit, coordinating).
+
+    One row per agency, with its tree path copied, so "dossiers my agency may see" is one
+    indexed prefix search whatever the number of dossiers.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="parties")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agency_path = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dossier", "agency"], name="uniq_party")]
+        indexes = [
+            models.Index(
+                fields=["agency_path", "dossier"],
+                name="party_path_idx",
+                opclasses=["varchar_pattern_ops", ""],
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} — {self.agency}"
+
+
+class DossierDocument(models.Model):
+    """Thành phần hồ sơ đã nộp: a document received, with its scan if uploaded."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    requirement = models.ForeignKey(
+        "catalog.RequiredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=500)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.ORIGINAL
+    )
+    count = models.PositiveSmallIntegerField(_("count"), default=1)
+    file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    is_result = models.BooleanField(_("result document"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("In progress")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class DossierStep(models.Model):
+    """One step of the dossier's workflow, instantiated at receipt with its own due date."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=StepKind.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, blank=True)
+    days = models.DecimalField(max_digits=6, decimal_places=2)
+    status = models.CharField(max_length=8, choices=StepStatus.choices, default=StepStatus.PENDING)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "order"], name="uniq_dossier_step")
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} #{self.order} {self.name}"
+
+
+class Handover(models.Model):
+    """Bàn giao: a row of the control sheet (form 05/06) — who gave, who received, when."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
+    at = models.DateTimeField()
+    from_agency = models.ForeignKey(Agency, null=True, on_delete=models.PROTECT, related_name="+")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_agency = models.ForeignKey(Agency, null=True, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    step_order = models.PositiveSmallIntegerField(default=0)
+    timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.dossier} {self.from_agency} → {self.to_agency}"
+
+
+class Pause(models.Model):
+    """A pause of the clock (supplement during processing); each interval is kept."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField()
+    working_hours = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self):
+        return f"{self.dossier} pause {self.started_at:%d/%m/%Y}"
+
+
+class SupplementRequest(models.Model):
+    """Phiếu yêu cầu bổ sung (form 02): everything missing, in one request."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")
+    number = models.CharField(max_length=60)
+    items = models.JSONField(default=list)  # [{"name", "kind", "count"}]
+    reason = models.TextField()
+    during_processing = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self):
+        return self.number
+
+
+class InterAgencyTask(models.Model):
+    """Liên thông: the share of a coordinating agency, with its own deadline."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tasks")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    step_order = models.PositiveSmallIntegerField(default=0)
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(blank=True)
+    timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self):
+        return f"{self.dossier} @ {self.agency}"
+
+
+class Apology(models.Model):
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (form 04)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
+    issued_at = models.DateTimeField()
+    original_due_at = models.DateTimeField()
+    new_appointment_at = models.DateTimeField()
+    reason = models.TextField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["issued_at"]
+
+    def __str__(self):
+        return f"{self.dossier} apology {self.issued_at:%d/%m/%Y}"
+
+
+class Evaluation(models.Model):
+    """The applicant's rating (very satisfied / satisfied / not satisfied)."""
+
+    class Rating(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+        SATISFIED = "satisfied", _("Satisfied")
+        NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="evaluation")
+    rating = models.CharField(max_length=16, choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.dossier}: {self.rating}"
+
+
+class CodeCounter(models.Model):
+    """Last dossier number issued per agency per day (locked while a code is issued)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="uniq_counter")]
+
+    def __str__(self):
+        return f"{self.agency} {self.day}: {self.last}"
+
+
+class TrackingCounter(models.Model):
+    """Sổ theo dõi hồ sơ (form 06): continuous number per receiving agency per year."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="uniq_tracking_counter")
+        ]
+
+    def __str__(self):
+        return f"{self.agency} {self.year}: {self.last}"
