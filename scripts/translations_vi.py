@@ -183,15 +183,31 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "src" / "egov" / "locale"
 
 
+def all_translations() -> dict[str, str]:
+    """This file's dictionary plus those of scripts/translations/*.py (one per area)."""
+    import importlib.util
+
+    merged = dict(VI)
+    for path in sorted((ROOT / "scripts" / "translations").glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        merged.update(module.VI)
+    return merged
+
+
 def main() -> int:
+    translations = all_translations()
     po_path = LOCALE / "vi" / "LC_MESSAGES" / "django.po"
     po = polib.pofile(str(po_path))
     missing = []
     for entry in po:
         if entry.obsolete:
             continue
-        if entry.msgid in VI:
-            entry.msgstr = VI[entry.msgid]
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
         elif not entry.msgstr:

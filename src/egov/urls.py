@@ -17,6 +17,10 @@ urlpatterns = [
     # Split view: the init script is a separate file, so the strict CSP needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include("egov.core.api.urls")),
+    path("api/v1/", include("egov.catalog.api.urls")),
+    path("api/v1/", include("egov.dossiers.api.urls")),
+    path("dossiers/", include("egov.dossiers.web.urls")),
+    path("catalog/", include("egov.catalog.web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("egov.core.web.urls")),

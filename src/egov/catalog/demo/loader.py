@@ -8,14 +8,16 @@ the article's figures. Generation is deterministic, so loading twice changes not
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from django.db import transaction
 
 from egov.core.models import Level
+from egov.core.models.validity import today_in_vietnam
 
-from ..models import Field, Procedure
+from ..models import Field, Procedure, ProcedureVersion
 from ..services import import_row, provincial_agencies
 
 DATA = Path(__file__).resolve().parent / "data" / "procedures.json"
@@ -129,9 +131,27 @@ def synthetic_rows(real_rows: list[dict]) -> list[dict]:
     return rows
 
 
+PLACEHOLDER_DAYS = 5
+
+
+def real_rows_for_demo() -> list[dict]:
+    """The researched procedures; where no statutory time was found, a placeholder of
+    ``PLACEHOLDER_DAYS`` working days is used and said so in the version's source note."""
+    rows = json.loads(DATA.read_text(encoding="utf-8")) if DATA.exists() else []
+    for row in rows:
+        if row.get("time") is None:
+            row["time"] = PLACEHOLDER_DAYS
+            row["time_unit"] = "working_days"
+            row["source"] = (
+                f"{row.get('source', '')} — thời hạn giải quyết chưa xác minh, "
+                f"tạm tính {PLACEHOLDER_DAYS} ngày làm việc (verify)"
+            ).strip(" —")
+    return rows
+
+
 def load(stdout=None):
     """Import real then synthetic procedures; unchanged rows are skipped cheaply."""
-    real_rows = json.loads(DATA.read_text(encoding="utf-8")) if DATA.exists() else []
+    real_rows = real_rows_for_demo()
     rows = real_rows + synthetic_rows(real_rows)
     provincial = provincial_agencies()
     fields = {f.name: f for f in Field.objects.all()}
@@ -145,6 +165,18 @@ def load(stdout=None):
                     counts["failed"] += 1
                     if stdout is not None:
                         stdout.write(f"  procedure {row.get('code')}: {error}")
+    counts["retired"] = retire_stale_synthetic({row["code"] for row in rows})
+    in_force = Procedure.objects.filter(current__status="published").count()
     if stdout is not None:
-        stdout.write(f"  procedures: {counts} (catalogue total {Procedure.objects.count()})")
+        stdout.write(f"  procedures: {counts} (in force: {in_force})")
     return counts
+
+
+def retire_stale_synthetic(codes: set[str]) -> int:
+    """Synthetic procedures no longer generated (the real list grew) go out of force; they are
+    kept, as dossiers may point at them."""
+    stale = ProcedureVersion.objects.filter(
+        procedure__is_synthetic=True, status="published"
+    ).exclude(procedure__code__in=codes)
+    yesterday = today_in_vietnam() - dt.timedelta(days=1)
+    return stale.update(status="retired", valid_to=yesterday)

@@ -1,0 +1,74 @@
+"""The dossier API as the counter software and other systems use it."""
+
+import pytest
+
+from .conftest import APPLICANT
+
+pytestmark = pytest.mark.django_db
+
+
+def intake(client, version, **extra):
+    body = {
+        "procedure": version.procedure.code,
+        **APPLICANT,
+        "documents": [{"requirement": d.pk} for d in version.documents.all()],
+        **extra,
+    }
+    return client.post("/api/v1/dossiers/", body, content_type="application/json")
+
+
+def test_counter_intake_over_the_api_returns_the_receipt_data(client, desk, procedures):
+    client.force_login(desk["officer"])
+    response = intake(client, procedures["1.000001"])
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "received"
+    assert body["code"].startswith("000.00.21.H16-")
+    assert body["due_at"]
+    assert any(a["action"] == "handover" for a in body["allowed_actions"])
+
+
+def test_a_wrong_citizen_id_is_refused_with_the_field_named(client, desk, procedures):
+    client.force_login(desk["officer"])
+    response = intake(client, procedures["1.000001"], applicant_id_number="12345")
+    assert response.status_code == 400
+    assert "applicant_id_number" in response.json()["error"]["fields"]
+    assert client.get("/api/v1/dossiers/").json()["results"] == []
+
+
+def test_a_refused_transition_is_409_with_the_reason(client, desk, procedures):
+    client.force_login(desk["officer"])
+    code = intake(client, procedures["1.000001"]).json()["code"]
+    response = client.post(
+        f"/api/v1/dossiers/{code}/transitions/",
+        {"action": "approve"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["message"]
+    assert client.get(f"/api/v1/dossiers/{code}/").json()["state"] == "received"
+
+
+def test_the_public_lookup_needs_code_and_secret(client, desk, procedures):
+    from egov.dossiers.models import Dossier
+
+    client.force_login(desk["officer"])
+    code = intake(client, procedures["1.000001"]).json()["code"]
+    secret = Dossier.objects.get(code=code).lookup_secret
+    client.logout()
+    ok = client.get("/api/v1/lookup/", {"code": code, "secret": secret.lower()})
+    assert ok.status_code == 200 and ok.json()["state"] == "received"
+    wrong_secret = client.get("/api/v1/lookup/", {"code": code, "secret": "AAAAAAAA"})
+    wrong_code = client.get("/api/v1/lookup/", {"code": code + "9", "secret": secret})
+    assert wrong_secret.status_code == wrong_code.status_code == 404
+    assert wrong_secret.json() == wrong_code.json()
+    assert "applicant" not in str(ok.json())
+
+
+def test_the_catalogue_search_ignores_accents(client, procedures):
+    response = client.get("/api/v1/procedures/", {"q": "cap phieu ly lich tu phap"})
+    assert response.status_code == 200
+    assert [r["code"] for r in response.json()["results"]] == ["1.000001"]
+    detail = client.get("/api/v1/procedures/1.000001/").json()
+    assert len(detail["documents"]) == 2 and detail["fees"][0]["amount"] == 50000
+    assert sum(float(s["days"]) for s in detail["steps"]) == 5
