@@ -65,11 +65,15 @@ def may(user, dossier: Dossier, transition: Transition) -> bool:
     """True when ``user`` is the kind of person, in the right place, for ``transition``."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if transition.where == APPLICANT and dossier.applicant_user_id == user.pk:
+    places = transition.where if isinstance(transition.where, tuple) else (transition.where,)
+    return any(_may_at(user, dossier, transition, where) for where in places)
+
+
+def _may_at(user, dossier: Dossier, transition: Transition, where: str) -> bool:
+    if where == APPLICANT and dossier.applicant_user_id == user.pk:
         return True
     if user.kind != user.Kind.STAFF:
         return False
-    where = transition.where
     if where in (RECEIVING, APPLICANT):
         return _stands(user, dossier.receiving_agency, transition.roles)
     if where == COORDINATING:

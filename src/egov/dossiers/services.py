@@ -54,14 +54,32 @@ class TransitionRefused(Exception):
 
 
 # --- helpers ------------------------------------------------------------------------------------
+_clock_override: list[dt.datetime] = []
+
+
 def _now() -> dt.datetime:
-    return timezone.now()
+    """The time of the action: now, or the moment set by ``acting_at`` (demo data, replays)."""
+    return _clock_override[-1] if _clock_override else timezone.now()
+
+
+class acting_at:  # noqa: N801 - used as a context manager: ``with acting_at(moment): ...``
+    """Perform actions as if at ``moment`` (loading the demo's history, importing records)."""
+
+    def __init__(self, moment: dt.datetime):
+        self.moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+    def __enter__(self):
+        _clock_override.append(self.moment)
+        return self.moment
+
+    def __exit__(self, *exc):
+        _clock_override.pop()
 
 
 def _lock(dossier: Dossier) -> Dossier:
     """Re-read the dossier under a row lock: two officers racing apply one action once."""
     return (
-        Dossier.objects.select_for_update()
+        Dossier.objects.select_for_update(of=("self",))
         .select_related(
             "procedure_version",
             "receiving_agency",
@@ -127,10 +145,17 @@ def guard_ok(dossier: Dossier, action: str) -> bool:
 
 
 def _add_party(dossier: Dossier, agency: Agency | None) -> None:
-    if agency is not None:
-        DossierParty.objects.get_or_create(
-            dossier=dossier, agency=agency, defaults={"agency_path": agency.path}
-        )
+    _add_parties(dossier, [agency])
+
+
+def _add_parties(dossier: Dossier, agencies) -> None:
+    """Record the agencies involved (one statement; existing ones are left alone)."""
+    rows = {
+        a.pk: DossierParty(dossier=dossier, agency=a, agency_path=a.path)
+        for a in agencies
+        if a is not None
+    }
+    DossierParty.objects.bulk_create(rows.values(), ignore_conflicts=True)
 
 
 def _event(action: str, dossier: Dossier, actor, before: str, reason: str = "", **changes) -> None:
@@ -270,11 +295,13 @@ def create_dossier(
     sets: int = 1,
     documents=(),
     applicant_user=None,
+    record: bool = True,
 ) -> Dossier:
     """Open a dossier (a draft). Counter intake then calls ``receive``; online, ``submit``.
 
     ``documents`` are dicts ``{"requirement": RequiredDocument | None, "name", "kind", "count",
-    "file": UploadedFile | None}``.
+    "file": UploadedFile | None}``. With ``record=False`` the caller records the creation in
+    its own event (``receive_at_counter``: one event for the whole intake).
     """
     if version.status != VersionStatus.PUBLISHED or not version.is_valid_on():
         raise ValidationError(_("This procedure version is not in force."))
@@ -291,10 +318,11 @@ def create_dossier(
         current_agency=receiving_agency,
         **{k: clean.get(k, "") for k in APPLICANT_FIELDS},
     )
-    for agency in (receiving_agency, competent):
-        _add_party(dossier, agency)
+    _add_parties(dossier, [receiving_agency, competent])
     for doc in documents:
         add_document(actor, dossier, doc)
+    if not record:
+        return dossier
     record_event(
         "dossier.create",
         dossier,
@@ -358,7 +386,7 @@ def submit(actor, dossier: Dossier) -> Dossier:
 
 
 @transaction.atomic
-def receive(actor, dossier: Dossier) -> Dossier:
+def receive(actor, dossier: Dossier, extra_changes: dict | None = None) -> Dossier:
     """Tiếp nhận (form 01): code, appointment, tracking-book row, workflow steps; the clock starts.
 
     Refused while a mandatory document is missing: ask for a supplement instead.
@@ -377,29 +405,57 @@ def receive(actor, dossier: Dossier) -> Dossier:
         )
     before, now = dossier.state, _now()
     version = dossier.procedure_version
-    dossier.code = dossier.code or issue_code(dossier.receiving_agency, now)
     dossier.state, dossier.received_at = State.RECEIVED, now
     dossier.submitted_at = dossier.submitted_at or now
     dossier.due_at = clock.appointment(now, version)
-    dossier.tracking_number = issue_tracking_number(dossier.receiving_agency, now)
     _instantiate_steps(dossier, now, actor)
-    dossier.save()
     _handover(
         dossier, actor, dossier.receiving_agency, actor, note=_("Received from the applicant")
     )
-    _event("receive", dossier, actor, before, due_at=dossier.due_at, code=dossier.code)
+    # The numbered registers and the audit chain are locked last, so that concurrent desks
+    # hold those locks only for the last statements before commit.
+    dossier.code = dossier.code or issue_code(dossier.receiving_agency, now)
+    dossier.tracking_number = issue_tracking_number(dossier.receiving_agency, now)
+    dossier.save()
+    _event(
+        "receive",
+        dossier,
+        actor,
+        before,
+        due_at=dossier.due_at,
+        code=dossier.code,
+        **(extra_changes or {}),
+    )
     return dossier
 
 
+@transaction.atomic
+def receive_at_counter(
+    actor, version: ProcedureVersion, receiving_agency: Agency, applicant: dict, **options
+) -> Dossier:
+    """Counter intake in one step: open the dossier and receive it (one audit event)."""
+    dossier = create_dossier(actor, version, receiving_agency, applicant, record=False, **options)
+    return receive(
+        actor,
+        dossier,
+        extra_changes={
+            "procedure": version.procedure.code,
+            "version": version.number,
+            "channel": "counter",
+        },
+    )
+
+
 def _instantiate_steps(dossier: Dossier, now: dt.datetime, actor) -> None:
-    steps = []
-    for step in dossier.procedure_version.steps.all():
+    steps, involved = [], []
+    for step in dossier.procedure_version.steps.select_related("agency"):
         if step.performer == Performer.RECEIVING:
             agency = dossier.receiving_agency
         elif step.performer == Performer.AGENCY and step.agency_id:
             agency = step.agency
         else:
             agency = dossier.competent_agency
+        involved.append(agency)
         steps.append(
             DossierStep(
                 dossier=dossier,
@@ -411,11 +467,10 @@ def _instantiate_steps(dossier: Dossier, now: dt.datetime, actor) -> None:
                 days=step.days,
             )
         )
-        _add_party(dossier, agency)
     DossierStep.objects.bulk_create(steps)
-    first = dossier.steps.order_by("order").first()
-    if first is not None:
-        _start_step(dossier, first, now, actor)
+    _add_parties(dossier, involved)
+    if steps:
+        _start_step(dossier, min(steps, key=lambda s: s.order), now, actor)
 
 
 @transaction.atomic
@@ -751,6 +806,7 @@ def resume(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
         request.save(update_fields=["answered_at", "answer_note"])
     dossier.paused_hours += hours
     dossier.due_at = clock.extend(dossier.due_at, hours)
+    dossier.warned_at = None  # the new appointment deserves its own warning
     step = _active_step(dossier)
     if step and step.due_at:
         step.due_at = clock.extend(step.due_at, hours)

@@ -52,7 +52,7 @@ class Transition:
     sources: frozenset
     target: str | None  # None: the state does not change (e.g. apology)
     roles: frozenset
-    where: str
+    where: str | tuple[str, ...]
     label: str
     needs_reason: bool = False
     handover: bool = False
@@ -167,7 +167,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.AWAITING_PAYMENT}),
             State.PROCESSING,
             frozenset({Role.RECEPTION}) | PROCESSORS,
-            RECEIVING,
+            (RECEIVING, CURRENT),
             _("Confirm payment"),
         ),
         Transition(
@@ -185,7 +185,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.PAUSED}),
             State.PROCESSING,
             frozenset({Role.RECEPTION}) | PROCESSORS,
-            CURRENT,
+            (RECEIVING, CURRENT),
             _("Resume (supplement received)"),
         ),
         Transition(
@@ -230,7 +230,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset(ACTIVE | PRE_RECEIPT | {State.RECEIVED}),
             State.STOPPED,
             LEADERS | {Role.RECEPTION},
-            CURRENT,
+            (RECEIVING, CURRENT),
             _("Stop / withdraw"),
             needs_reason=True,
         ),

@@ -94,7 +94,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web server, the worker and the scheduler share one file;
     # IMMEDIATE transactions make concurrent writers queue instead of failing mid-way.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 30,
+        "timeout": env_int("EGOV_SQLITE_TIMEOUT", 30),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
@@ -216,8 +216,13 @@ EGOV_AUDIT_ANCHOR_FILE = env_str("EGOV_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-
 # The demo province (public passwords!) may be loaded only where this is on: dev and tests.
 EGOV_DEMO_ALLOWED = env_bool("EGOV_DEMO_ALLOWED", DEBUG)
 # Demo data loaders run in order by `manage.py load_demo`; each app appends its own.
-EGOV_DEMO_LOADERS = ["egov.core.demo.loader.load", "egov.catalog.demo.loader.load"]
+EGOV_DEMO_LOADERS = [
+    "egov.core.demo.loader.load",
+    "egov.catalog.demo.loader.load",
+    "egov.dossiers.demo.load",
+]
 EGOV_PERIODIC_JOBS = [
+    ("check_deadlines", 300),
     ("verify_audit", 3600),
     ("clearsessions", 6 * 3600),
 ]

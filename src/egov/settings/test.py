@@ -1,5 +1,7 @@
 """Test settings: fast hashing, the database from DATABASE_URL (SQLite by default)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .env import env_str
 
@@ -18,3 +20,13 @@ EGOV_FLUSH_WIPES_AUDIT = True
 EGOV_DEMO_ALLOWED = True
 # Tests never append anchors to the checkout's var/ (a test passes its own file when needed).
 EGOV_AUDIT_ANCHOR_FILE = ""
+
+# SQLite tests use a file, not memory: concurrency scenarios run many connections at once,
+# which the shared in-memory database cannot serve (no busy waiting, table locks).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # SQLite's busy handler is not fair: with 64 writers one may wait long for its turn.
+    DATABASES["default"]["OPTIONS"]["timeout"] = 600  # noqa: F405
+    # One file per test process: several runs (or xdist workers) never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

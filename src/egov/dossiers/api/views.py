@@ -157,25 +157,26 @@ class DossierListCreateView(generics.ListCreateAPIView):
             documents.append({**doc, "requirement": requirement})
         applicant = {k: v for k, v in data.items() if k.startswith("applicant_")}
         is_applicant = user.kind != user.Kind.STAFF
+        options = {
+            "competent_agency": competent,
+            "channel": "online" if is_applicant else "counter",
+            "request_summary": data.get("request_summary", ""),
+            "sets": data.get("sets", 1),
+            "documents": documents,
+            "applicant_user": user if is_applicant else None,
+        }
         try:
-            with transaction.atomic():
-                dossier = services.create_dossier(
-                    user,
-                    version,
-                    receiving,
-                    applicant,
-                    competent_agency=competent,
-                    channel="online" if is_applicant else "counter",
-                    request_summary=data.get("request_summary", ""),
-                    sets=data.get("sets", 1),
-                    documents=documents,
-                    applicant_user=user if is_applicant else None,
+            if data["action"] == "receive":
+                dossier = services.receive_at_counter(
+                    user, version, receiving, applicant, **options
                 )
-                action = data["action"]
-                if action == "receive":
-                    dossier = services.receive(user, dossier)
-                elif action == "submit":
-                    dossier = services.submit(user, dossier)
+            else:
+                with transaction.atomic():
+                    dossier = services.create_dossier(
+                        user, version, receiving, applicant, **options
+                    )
+                    if data["action"] == "submit":
+                        dossier = services.submit(user, dossier)
         except services.TransitionRefused as error:
             raise _refusal(error) from error
         dossier = get_dossier_for(user, str(dossier.reference))

@@ -118,3 +118,147 @@ def test_a_specialist_cannot_receive_at_the_counter(desk, stp_staff, procedures)
         services.receive(stp_staff["specialist"], dossier)
     dossier.refresh_from_db()
     assert dossier.state == State.DRAFT
+
+
+def _to_processing(desk, stp_staff, version, at, when):
+    at(when)
+    dossier = services.receive(desk["officer"], open_at_counter(desk, version))
+    dossier = services.handover(desk["officer"], dossier)
+    return services.assign(stp_staff["head"], dossier, stp_staff["specialist"])
+
+
+def test_an_inter_agency_dossier_late_at_the_coordinating_agency_gets_an_apology(
+    desk, stp_staff, procedures, at, tree, make_official
+):
+    """Sở Tư pháp asks Sở TTTT's opinion; TTTT answers late; the director apologises with a new
+    date; the dossier is returned late and stays counted as late."""
+    from egov.core.models import Role
+    from egov.dossiers.deadlines import check_deadlines
+    from egov.notifications.models import Notice
+
+    tttt = make_official("chuyenvien.tttt", tree["stttt"], Role.SPECIALIST)
+    version = procedures["1.000002"]  # 6 working days, TTTT coordinates
+    dossier = _to_processing(desk, stp_staff, version, at, dt.datetime(2025, 3, 10, 9, 30))
+    assert local(dossier.due_at) == dt.datetime(2025, 3, 18, 17, 0)
+    at(dt.datetime(2025, 3, 11, 9, 0))
+    dossier = services.request_interagency(stp_staff["specialist"], dossier, "Xin ý kiến")
+    assert dossier.state == State.INTERAGENCY
+    task = dossier.tasks.get()
+    assert task.agency == tree["stttt"] and task.due_at < dossier.due_at
+    # Only the coordinating agency may answer.
+    with pytest.raises(PermissionDenied):
+        services.complete_interagency(stp_staff["specialist"], dossier, "Đồng ý")
+
+    morning = timezone.make_aware(dt.datetime(2025, 3, 18, 10, 0))  # the day it is due: warn
+    assert check_deadlines(morning)["warned"] == 1
+    assert check_deadlines(morning)["warned"] == 0  # idempotent
+    assert Notice.objects.filter(user=stp_staff["director"], topic__startswith="deadline").exists()
+    apology_date = dt.datetime(2025, 3, 21, 17, 0)
+    dossier = services.apologize(
+        stp_staff["director"], dossier, timezone.make_aware(apology_date), "Chờ ý kiến Sở TTTT"
+    )
+    assert check_deadlines(timezone.make_aware(dt.datetime(2025, 3, 19, 9, 0)))["overdue"] == 1
+    dossier.refresh_from_db()
+    assert dossier.is_overdue
+
+    at(dt.datetime(2025, 3, 19, 10, 0))
+    dossier = services.complete_interagency(tttt, dossier, "Đồng ý cấp phép")
+    assert dossier.state == State.PROCESSING
+    assert dossier.tasks.get().timeliness == "late"
+    dossier = services.forward(stp_staff["head"], dossier)  # review → approval
+    at(dt.datetime(2025, 3, 20, 15, 0))
+    dossier = services.approve(stp_staff["director"], dossier)
+    assert dossier.timeliness == "late"  # the apology does not make it on time
+    assert local(dossier.new_appointment_at) == apology_date
+    assert dossier.apologies.count() == 1
+
+
+def test_a_supplement_during_processing_pauses_the_clock(desk, stp_staff, procedures, at):
+    version = procedures["1.000001"]
+    dossier = _to_processing(desk, stp_staff, version, at, dt.datetime(2025, 3, 10, 9, 30))
+    due = dossier.due_at
+    at(dt.datetime(2025, 3, 11, 8, 0))
+    dossier = services.pause_for_supplement(
+        stp_staff["specialist"],
+        dossier,
+        [{"name": "Bản sao hộ khẩu", "kind": "copy"}],
+        "Cần bổ sung hộ khẩu",
+    )
+    assert dossier.state == State.PAUSED
+    at(dt.datetime(2025, 3, 13, 8, 0))  # two full working days later
+    dossier = services.resume(desk["officer"], dossier, "Đã bổ sung")
+    assert dossier.state == State.PROCESSING
+    assert dossier.paused_hours == pytest.approx(15.0)  # 2 days × 7.5 office hours
+    assert local(dossier.due_at) == dt.datetime(2025, 3, 19, 17, 0)
+    assert dossier.due_at > due
+    pause = dossier.pauses.get()
+    assert pause.ended_at and pause.reason == "Cần bổ sung hộ khẩu"
+
+
+def test_after_15h_counts_from_the_next_working_day(desk, procedures, at):
+    from egov.catalog.services import import_row, provincial_agencies
+
+    import_row(
+        None,
+        {
+            "code": "1.000003",
+            "name": "Chứng thực bản sao",
+            "field": "Chứng thực",
+            "level": "province",
+            "agency": "STP",
+            "time": 0,
+            "after_15h_next_day": True,
+            "documents": [],
+            "fees": [],
+        },
+        {},
+        provincial_agencies(),
+    )
+    from egov.catalog.models import Procedure
+
+    version = Procedure.objects.get(code="1.000003").current
+    at(dt.datetime(2025, 3, 14, 15, 30))  # Friday after 15:00
+    late = services.receive(desk["officer"], open_at_counter(desk, version, documents=[]))
+    assert local(late.due_at) == dt.datetime(2025, 3, 17, 17, 0)  # Monday
+    at(dt.datetime(2025, 3, 14, 10, 0))
+    early = services.receive(desk["officer"], open_at_counter(desk, version, documents=[]))
+    assert local(early.due_at) == dt.datetime(2025, 3, 14, 17, 0)  # same day
+
+
+def test_dossier_codes_are_continuous_per_agency_per_day(desk, procedures, at):
+    version = procedures["1.000001"]
+    at(dt.datetime(2025, 3, 10, 9, 0))
+    codes = [
+        services.receive(desk["officer"], open_at_counter(desk, version)).code for _ in range(3)
+    ]
+    at(dt.datetime(2025, 3, 11, 9, 0))
+    codes.append(services.receive(desk["officer"], open_at_counter(desk, version)).code)
+    assert codes == [
+        "000.00.21.H16-250310-0001",
+        "000.00.21.H16-250310-0002",
+        "000.00.21.H16-250310-0003",
+        "000.00.21.H16-250311-0001",
+    ]
+
+
+def test_a_dossier_in_flight_follows_its_agency_into_a_merger(
+    desk, stp_staff, procedures, at, tree, officials
+):
+    dossier = _to_processing(
+        desk, stp_staff, procedures["1.000001"], at, dt.datetime(2025, 3, 10, 9, 30)
+    )
+    from egov.core import services as core
+
+    core.merge_agencies(
+        officials["sysadmin"],
+        [tree["stp"]],
+        tree["stttt"],
+        dt.date(2025, 7, 1),
+        "Nghị quyết sắp xếp",
+    )
+    dossier.refresh_from_db()
+    assert dossier.competent_agency == tree["stttt"]
+    assert dossier.current_agency == tree["stttt"]
+    assert AuditEvent.objects.filter(
+        action="dossier.agency_succeeded", object_id=str(dossier.pk)
+    ).exists()
