@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from egov.catalog.models import Procedure
+from egov.core.demo.loader import DEMO_PASSWORD
 from egov.core.models import Agency, User
 from egov.core.workdays import get_calendar
 
@@ -223,7 +224,7 @@ def load(stdout=None):
         if not User.objects.filter(username="congdan.demo").exists():
             citizen = User.objects.create_user(
                 "congdan.demo",
-                password="egov-demo-2018",
+                password=DEMO_PASSWORD,
                 kind=User.Kind.CITIZEN,
                 full_name="Nguyễn Văn Dân",
                 email=f"congdan{MARK}",
