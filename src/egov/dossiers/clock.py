@@ -80,8 +80,17 @@ def hours_per_day(calendar: WorkingCalendar) -> float:
 def step_due(
     start: dt.datetime, days: Decimal, calendar: WorkingCalendar | None = None
 ) -> dt.datetime:
-    """Due moment of a workflow step allotted ``days`` working days from ``start``."""
+    """Due moment of a workflow step allotted ``days`` working days from ``start``.
+
+    A step with no allotted time (receiving, handing over, assigning) is due by the close of
+    office of the day it starts: done that day it is on time, not late.
+    """
     calendar = calendar or get_calendar()
+    if not days:
+        day = timezone.localtime(start, calendar.tz).date()
+        if not calendar.is_working_day(day):
+            day = calendar.next_working_day(day)
+        return office_close(calendar, day)
     return calendar.add_working_hours(start, float(days) * hours_per_day(calendar))
 
 

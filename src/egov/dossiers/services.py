@@ -409,9 +409,7 @@ def receive(actor, dossier: Dossier, extra_changes: dict | None = None) -> Dossi
     dossier.submitted_at = dossier.submitted_at or now
     dossier.due_at = clock.appointment(now, version)
     _instantiate_steps(dossier, now, actor)
-    _handover(
-        dossier, actor, dossier.receiving_agency, actor, note=_("Received from the applicant")
-    )
+    _handover(dossier, actor, dossier.receiving_agency, actor, note="Tiếp nhận hồ sơ từ người nộp")
     # The numbered registers and the audit chain are locked last, so that concurrent desks
     # hold those locks only for the last statements before commit.
     dossier.code = dossier.code or issue_code(dossier.receiving_agency, now)
@@ -455,7 +453,8 @@ def _instantiate_steps(dossier: Dossier, now: dt.datetime, actor) -> None:
             agency = step.agency
         else:
             agency = dossier.competent_agency
-        involved.append(agency)
+        if step.kind != StepKind.INTERAGENCY:  # coordinating agencies join when they are asked
+            involved.append(agency)
         steps.append(
             DossierStep(
                 dossier=dossier,
@@ -857,7 +856,7 @@ def approve(actor, dossier: Dossier, result_note: str = "", result_file=None) ->
         actor,
         following.agency if following else dossier.receiving_agency,
         timeliness=timeliness,
-        note=_("Result sent to the desk"),
+        note="Chuyển kết quả về Bộ phận Một cửa",
     )
     if following:
         _start_step(dossier, following, now)
@@ -889,7 +888,7 @@ def return_result(actor, dossier: Dossier, mode: str = ReturnMode.COUNTER) -> Do
     step = _active_step(dossier)
     if step:
         _finish_step(step, now)
-    _handover(dossier, actor, None, None, note=_("Result handed to the applicant"))
+    _handover(dossier, actor, None, None, note="Trả kết quả cho người nộp")
     dossier.state, dossier.returned_at, dossier.return_mode = State.RETURNED, now, mode
     dossier.current_holder = None
     dossier.save()
