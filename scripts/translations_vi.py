@@ -210,7 +210,9 @@ def main() -> int:
             entry.msgstr = translations[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
+        elif not entry.msgstr or "fuzzy" in entry.flags:
+            # makemessages fills new entries with fuzzy guesses from similar strings
+            # ("Passport" → "Mật khẩu"): they count as untranslated until reviewed.
             missing.append(entry.msgid)
     po.save()
     for lang in ("vi", "en"):

@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from egov.core.api.views import HealthView
+from egov.dossiers.web.public import lookup as lookup_page
 
 # The Django admin requires a verified second factor, like every administrator screen.
 admin.site.__class__ = OTPAdminSite
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("egov.catalog.api.urls")),
     path("api/v1/", include("egov.dossiers.api.urls")),
     path("dossiers/", include("egov.dossiers.web.urls")),
+    path("tra-cuu/", lookup_page, name="lookup"),
     path("catalog/", include("egov.catalog.web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

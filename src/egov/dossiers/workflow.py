@@ -14,10 +14,10 @@ from egov.core.models import Role
 
 
 class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", _("Not yet submitted")
     SUBMITTED = "submitted", _("Submitted online, awaiting completeness check")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested (clock not started)")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", _("Refused to receive")
     RECEIVED = "received", _("Received")
     ASSIGNED = "assigned", _("Handed to the processing unit")
     PROCESSING = "processing", _("In processing")

@@ -285,6 +285,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Web log-in attempts per client address (the account lockout is per user name).
 EGOV_LOGIN_RATE_PER_MINUTE = env_int("EGOV_LOGIN_RATE_PER_MINUTE", 20)
+# Public dossier look-ups (web page) per client address and minute.
+EGOV_LOOKUP_RATE_PER_MINUTE = env_int("EGOV_LOOKUP_RATE_PER_MINUTE", 30)
 
 # --- Platform ---------------------------------------------------------------------------------
 # Address of the platform as citizens reach it (links in e-mails, QR codes on forms).

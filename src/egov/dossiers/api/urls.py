@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("dossiers/<str:code>/forms/<str:form>.pdf", views.FormView.as_view(), name="dossier-form"),
     path("lookup/", views.LookupView.as_view(), name="lookup"),
+    path("tracking-book/", views.TrackingBookView.as_view(), name="tracking-book"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import uuid
 
 import django_filters
@@ -27,6 +26,7 @@ from egov.core.models import Agency, AuditEvent
 
 from .. import services
 from ..access import can_view, visible_dossiers
+from ..lookup import find_for_applicant
 from ..models import Dossier, DossierDocument, DossierParty
 from ..workflow import State
 from .serializers import (
@@ -349,9 +349,6 @@ class FormView(APIView):
         return response
 
 
-DUMMY_SECRET = "X" * 8
-
-
 class LookupView(APIView):
     """Public status look-up by the code and secret printed on the receipt (form 01)."""
 
@@ -370,16 +367,10 @@ class LookupView(APIView):
     def get(self, request):
         """A wrong code and a wrong secret get the same answer, in the same way, so the
         look-up tells nothing about which dossiers exist."""
-        code = (request.query_params.get("code") or "").strip()
-        secret = (request.query_params.get("secret") or "").strip().upper()
-        dossier = (
-            Dossier.objects.select_related("procedure_version").filter(code=code).first()
-            if code
-            else None
+        dossier = find_for_applicant(
+            request.query_params.get("code"), request.query_params.get("secret")
         )
-        expected = dossier.lookup_secret if dossier else DUMMY_SECRET
-        matches = hmac.compare_digest(expected.encode(), secret.encode())
-        if dossier is None or not matches:
+        if dossier is None:
             return Response(
                 error_body(
                     "not_found",
@@ -401,3 +392,55 @@ class LookupView(APIView):
                 }
             ).data
         )
+
+
+class TrackingBookView(APIView):
+    """Sổ theo dõi hồ sơ of a receiving desk for a period (PDF or XLSX)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("agency", str, required=True, description="receiving agency code"),
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("output", str, enum=["pdf", "xlsx"]),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request):
+        from django.utils.dateparse import parse_date
+
+        from egov.core import permissions as perms
+
+        from ..documents.forms import render_tracking_book
+
+        agency = get_object_or_404(Agency, code=request.query_params.get("agency", ""))
+        roles = ("reception", "clerk", "unit_leader", "agency_leader")
+        if not (
+            request.user.is_system_admin or perms.in_organisation_scope(request.user, agency, roles)
+        ):
+            raise PermissionDenied(_("The tracking book is kept by the desk and its leaders."))
+        start = parse_date(request.query_params.get("from") or "")
+        end = parse_date(request.query_params.get("to") or "")
+        fmt = request.query_params.get("output", "pdf")
+        if start is None or end is None or fmt not in ("pdf", "xlsx") or end < start:
+            raise ValidationError(
+                {
+                    "from": [
+                        _(
+                            "Give the period as from=YYYY-MM-DD and "
+                            "to=YYYY-MM-DD (output pdf or xlsx)."
+                        )
+                    ]
+                }
+            )
+        content = render_tracking_book(agency, start, end, fmt)
+        mime = (
+            "application/pdf"
+            if fmt == "pdf"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response = HttpResponse(content, content_type=mime)
+        response["Content-Disposition"] = (
+            f'attachment; filename="so-theo-doi-{agency.code}-{start}-{end}.{fmt}"'
+        )
+        return response

@@ -72,3 +72,42 @@ def test_the_catalogue_search_ignores_accents(client, procedures):
     detail = client.get("/api/v1/procedures/1.000001/").json()
     assert len(detail["documents"]) == 2 and detail["fees"][0]["amount"] == 50000
     assert sum(float(s["days"]) for s in detail["steps"]) == 5
+
+
+def test_the_receipts_qr_code_opens_a_public_status_page(client, desk, procedures, settings):
+    from egov.dossiers.models import Dossier
+
+    client.force_login(desk["officer"])
+    code = intake(client, procedures["1.000001"]).json()["code"]
+    secret = Dossier.objects.get(code=code).lookup_secret
+    client.logout()
+    page = client.get("/tra-cuu/", {"code": code})
+    assert page.status_code == 200 and code in page.content.decode()  # code pre-filled
+    found = client.get("/tra-cuu/", {"code": code, "secret": secret})
+    assert found.status_code == 200
+    assert "Cấp phiếu lý lịch tư pháp" in found.content.decode()
+    assert "Nguyễn Văn An" not in found.content.decode()  # no personal data without log-in
+    wrong = client.get("/tra-cuu/", {"code": code, "secret": "ZZZZZZZZ"})
+    assert wrong.status_code == 404
+    settings.EGOV_LOOKUP_RATE_PER_MINUTE = 2
+    assert client.get("/tra-cuu/", {"code": code, "secret": secret}).status_code == 429
+
+
+def test_the_desk_downloads_its_tracking_book_and_others_may_not(
+    client, desk, procedures, stp_staff
+):
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    client.force_login(desk["officer"])
+    code = intake(client, procedures["1.000001"]).json()["code"]
+    today = timezone.localdate().isoformat()
+    params = {"agency": "000.00.21.H16", "from": today, "to": today, "output": "xlsx"}
+    response = client.get("/api/v1/tracking-book/", params)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert code in [cell.value for row in sheet.iter_rows() for cell in row]
+    client.force_login(stp_staff["specialist"])
+    assert client.get("/api/v1/tracking-book/", params).status_code == 403
