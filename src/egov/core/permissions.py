@@ -75,23 +75,33 @@ def scope(user, queryset: QuerySet, action: str = "view") -> QuerySet:
 
 
 # --- agency scope: the building block of most rules ---------------------------------------------
+def _positions_today(user) -> list[tuple[str, str, str | None]]:
+    """(role, agency path, unit path) of every position ``user`` holds today.
+
+    Read once per user object (one request) and shared by every scope question asked then.
+    """
+    if "_positions_today" not in user.__dict__:
+        user.__dict__["_positions_today"] = list(
+            Position.objects.valid_on()
+            .filter(user=user)
+            .values_list("role", "agency__path", "unit__path")
+        )
+    return user.__dict__["_positions_today"]
+
+
 def agency_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:
     """Tree paths where ``user`` holds one of ``roles`` today (any role when None).
 
     A role held in an internal unit applies to that unit; a role held in an agency without a
     unit applies to the agency and everything under it.
     """
-    cache = user.__dict__.setdefault("_agency_path_cache", {})
-    key = tuple(sorted(roles)) if roles else None
-    if key not in cache:
-        positions = Position.objects.valid_on().filter(user=user)
-        if roles:
-            positions = positions.filter(role__in=roles)
-        paths = set()
-        for agency_path, unit_path in positions.values_list("agency__path", "unit__path"):
-            paths.add(unit_path or agency_path)
-        cache[key] = sorted(paths)
-    return cache[key]
+    return sorted(
+        {
+            unit or agency
+            for role, agency, unit in _positions_today(user)
+            if roles is None or role in roles
+        }
+    )
 
 
 def organisation_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:
@@ -100,14 +110,9 @@ def organisation_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:
     Work that belongs to an agency as a whole (a dossier at a department, before and after it
     is assigned inside) is shared by everyone of that agency, whatever their unit.
     """
-    cache = user.__dict__.setdefault("_organisation_path_cache", {})
-    key = tuple(sorted(roles)) if roles else None
-    if key not in cache:
-        positions = Position.objects.valid_on().filter(user=user)
-        if roles:
-            positions = positions.filter(role__in=roles)
-        cache[key] = sorted(set(positions.values_list("agency__path", flat=True)))
-    return cache[key]
+    return sorted(
+        {agency for role, agency, _unit in _positions_today(user) if roles is None or role in roles}
+    )
 
 
 def in_organisation_scope(

@@ -53,10 +53,10 @@ class User(AbstractUser):
         return Position.objects.valid_on().filter(user=self).select_related("agency", "unit")
 
     def role_set(self) -> set[str]:
-        """Roles held today (cached on the instance for the request)."""
-        if not hasattr(self, "_role_cache"):
-            self._role_cache = set(self.active_positions().values_list("role", flat=True))
-        return self._role_cache
+        """Roles held today (read once per user object, i.e. per request)."""
+        from ..permissions import _positions_today
+
+        return {role for role, _agency, _unit in _positions_today(self)}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_set() & set(roles))

@@ -251,3 +251,32 @@ class LookupSerializer(serializers.Serializer):
     due_at = serializers.DateTimeField(allow_null=True)
     new_appointment_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
+
+
+class DossierCreatedSerializer(serializers.ModelSerializer):
+    """What counter software needs right after intake: the code, the appointment and where to
+    fetch the receipt (the full dossier is one GET away)."""
+
+    procedure = serializers.CharField(source="procedure_version.procedure.code")
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "reference",
+            "state",
+            "procedure",
+            "received_at",
+            "due_at",
+            "tracking_number",
+            "links",
+        ]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_links(self, dossier):
+        key = dossier.code or dossier.reference
+        links = {"self": f"/api/v1/dossiers/{key}/"}
+        if dossier.received_at:
+            links["receipt"] = f"/api/v1/dossiers/{key}/forms/receipt.pdf"
+        return links

@@ -31,6 +31,7 @@ from ..models import Dossier, DossierDocument, DossierParty
 from ..workflow import State
 from .serializers import (
     DocumentSerializer,
+    DossierCreatedSerializer,
     DossierCreateSerializer,
     DossierDetailSerializer,
     DossierListSerializer,
@@ -123,7 +124,7 @@ class DossierListCreateView(generics.ListCreateAPIView):
     def get_serializer_class(self):
         return DossierCreateSerializer if self.request.method == "POST" else DossierListSerializer
 
-    @extend_schema(request=DossierCreateSerializer, responses={201: DossierDetailSerializer})
+    @extend_schema(request=DossierCreateSerializer, responses={201: DossierCreatedSerializer})
     def post(self, request):
         serializer = DossierCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -179,8 +180,7 @@ class DossierListCreateView(generics.ListCreateAPIView):
                         dossier = services.submit(user, dossier)
         except services.TransitionRefused as error:
             raise _refusal(error) from error
-        dossier = get_dossier_for(user, str(dossier.reference))
-        body = DossierDetailSerializer(dossier, context={"request": request}).data
+        body = DossierCreatedSerializer(dossier).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @staticmethod
