@@ -25,7 +25,9 @@ def test_counter_intake_over_the_api_returns_the_receipt_data(client, desk, proc
     assert body["state"] == "received"
     assert body["code"].startswith("000.00.21.H16-")
     assert body["due_at"]
-    assert any(a["action"] == "handover" for a in body["allowed_actions"])
+    assert body["links"]["receipt"] == f"/api/v1/dossiers/{body['code']}/forms/receipt.pdf"
+    detail = client.get(body["links"]["self"]).json()
+    assert any(a["action"] == "handover" for a in detail["allowed_actions"])
 
 
 def test_a_wrong_citizen_id_is_refused_with_the_field_named(client, desk, procedures):
