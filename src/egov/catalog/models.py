@@ -3,6 +3,7 @@ under."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -271,3 +272,65 @@ class WorkflowStep(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.name}"
+
+
+class ImportFormat(models.TextChoices):
+    JSON = "json", "JSON"
+    XLSX = "xlsx", "XLSX"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """Lượt nhập danh mục: one upload of the whole catalogue, processed in the background.
+
+    ``errors`` lists the rows that were refused, as ``{"row": n, "code": "…", "errors":
+    ["…", …]}`` with ``n`` the row number as shown in the file (JSON: position from 1; XLSX:
+    the row of the sheet "Thủ tục").
+    """
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    format = models.CharField(_("format"), max_length=4, choices=ImportFormat.choices)
+    file = models.FileField(_("file"), upload_to="catalog/imports/")
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("refused rows"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_format_display()} {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        return int(self.processed * 100 / self.total) if self.total else 0

@@ -138,7 +138,7 @@ def check_workflow(version: ProcedureVersion) -> None:
                 "The workflow steps add up to %(total)s working days but the statutory time is "
                 "%(expected)s."
             )
-            % {"total": total.normalize(), "expected": expected.normalize()}
+            % {"total": f"{total.normalize():f}", "expected": f"{expected.normalize():f}"}
         )
 
 
@@ -370,3 +370,399 @@ def import_row(actor, row: dict, fields: dict[str, Field], provincial: dict[str,
                 changes={"code": procedure.code, "version": number},
             )
     return "created" if created else "updated"
+
+
+# --- the whole-catalogue exchange (export, then import of the same rows) ----------------------
+def _number(value: Decimal) -> int | float:
+    """A Decimal as a JSON number: whole numbers stay integers (5, not 5.0)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def agency_label(agency: Agency, provincial: dict[str, Agency]) -> str:
+    """The abbreviation of ``agency`` when it names that agency alone, else its code."""
+    if agency.short_name and provincial.get(agency.short_name) == agency:
+        return agency.short_name
+    return agency.code
+
+
+def version_row(version: ProcedureVersion, provincial: dict[str, Agency]) -> dict:
+    """One version as a row of the exchange format (what :func:`import_row` reads).
+
+    Steps are written out with agency codes, so that exporting and importing again gives the
+    same workflow (:func:`import_exchange_row` reads them back).
+    """
+    if version.competent_agency is not None:
+        agency = agency_label(version.competent_agency, provincial)
+    else:
+        agency = version.implementing_agency or "UBND"
+    coordinating = sorted(
+        agency_label(a, provincial) for a in version.coordinating_agencies.all()
+    ) + list(version.coordinating_external or [])
+    return {
+        "code": version.procedure.code,
+        "name": version.name,
+        "field": version.field.name,
+        "level": version.level,
+        "agency": agency,
+        "time": _number(version.time_value),
+        "time_unit": version.time_unit,
+        "after_15h_next_day": version.after_15h_next_day,
+        "fees": [
+            {"name": fee.name, "amount": fee.amount, "note": fee.note} for fee in version.fees.all()
+        ],
+        "documents": [
+            {"name": d.name, "kind": d.kind, "count": d.count, "mandatory": d.mandatory}
+            for d in version.documents.all()
+        ],
+        "result": version.result_name,
+        "online_mode": version.online_mode,
+        "legacy_level": version.legacy_level,
+        "delivery": list(version.delivery_modes or []),
+        "coordinating": coordinating,
+        "legal_basis": version.legal_basis,
+        "source": version.source,
+        "synthetic": version.procedure.is_synthetic,
+        "steps": [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "performer": s.performer,
+                "agency": s.agency.code if s.agency_id else None,
+                "role": s.role,
+                "days": _number(s.days),
+            }
+            for s in version.steps.all()
+        ],
+    }
+
+
+_TEXT_KEYS = ("code", "name", "field", "level", "agency", "time_unit", "result", "online_mode")
+_TEXT_KEYS += ("legal_basis", "source")
+_LIST_OF_DICTS = ("fees", "documents", "steps")
+_LIST_OF_TEXT = ("coordinating", "delivery")
+
+
+def row_shape_errors(row) -> list[str]:
+    """Problems of form (a list where a list belongs, text where text belongs) that would
+    stop :func:`validate_row` from reading the row at all."""
+    if not isinstance(row, dict):
+        return [_("The row is not an object with named values.")]
+    errors = []
+    for key in _TEXT_KEYS:
+        if key in row and not isinstance(row[key], str):
+            errors.append(_("“%(key)s” must be text.") % {"key": key})
+    for key in _LIST_OF_DICTS:
+        value = row.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            errors.append(_("“%(key)s” must be a list of objects.") % {"key": key})
+    for key in _LIST_OF_TEXT:
+        value = row.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            errors.append(_("“%(key)s” must be a list of texts.") % {"key": key})
+    if "legacy_level" in row and row["legacy_level"] not in (1, 2, 3, 4):
+        errors.append(_("The online level (2011) must be 1, 2, 3 or 4."))
+    if not isinstance(row.get("after_15h_next_day", False), bool):
+        errors.append(_("“after_15h_next_day” must be true or false."))
+    if not isinstance(row.get("synthetic", False), bool):
+        errors.append(_("“synthetic” must be true or false."))
+    if len(normalize_text(row.get("name") if isinstance(row.get("name"), str) else "")) > 500:
+        errors.append(_("The procedure name is longer than 500 characters."))
+    for doc in row.get("documents", []) if not errors else []:
+        count = doc.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            errors.append(
+                _("Document “%(name)s”: the count must be a whole number from 1.")
+                % {"name": doc.get("name", "")}
+            )
+        if not isinstance(doc.get("name", ""), str) or not doc.get("name"):
+            errors.append(_("A document has no name."))
+    return errors
+
+
+def steps_from_row(steps: list[dict], provincial: dict[str, Agency]) -> tuple[list[dict], list]:
+    """Exported workflow steps (agency as a code or abbreviation) as the dicts
+    :func:`create_version_from_row` writes (agency as an ``Agency``); and their problems."""
+    result, errors = [], []
+    for number, step in enumerate(steps, start=1):
+        problems = []
+        name = normalize_text(step.get("name") if isinstance(step.get("name"), str) else "")
+        if not name or len(name) > 200:
+            problems.append(_("the name is missing or longer than 200 characters"))
+        if step.get("kind") not in StepKind.values:
+            problems.append(_("unknown kind “%(kind)s”") % {"kind": step.get("kind")})
+        performer = step.get("performer") or Performer.COMPETENT
+        if performer not in Performer.values:
+            problems.append(_("unknown performer “%(value)s”") % {"value": performer})
+        label = step.get("agency") or ""
+        agency = label if isinstance(label, Agency) else None
+        if label and agency is None:
+            agency = _agency_by_label(str(label), provincial)
+            if agency is None:
+                problems.append(_("unknown agency “%(agency)s”") % {"agency": label})
+        if performer == Performer.AGENCY and agency is None and not label:
+            problems.append(_("a step performed at a named agency needs that agency"))
+        role = step.get("role") or ""
+        if role not in ("", *Role.values):
+            problems.append(_("unknown role “%(role)s”") % {"role": role})
+        try:
+            days = Decimal(str(step.get("days", 0)))
+            if days < 0 or not days.is_finite():
+                raise ValueError
+        except (ArithmeticError, ValueError):
+            problems.append(_("the days must be a number of working days"))
+            days = Decimal(0)
+        if problems:
+            errors.append(
+                _("Workflow step %(number)s: %(problems)s.")
+                % {"number": number, "problems": "; ".join(str(p) for p in problems)}
+            )
+            continue
+        result.append(
+            {
+                "name": name,
+                "kind": step["kind"],
+                "performer": performer,
+                "agency": agency,
+                "role": role,
+                "days": days,
+            }
+        )
+    return result, errors
+
+
+def _content(row: dict, provincial: dict[str, Agency]) -> dict | None:
+    """What a valid row would store, in a form that compares equal when nothing differs."""
+    if row_shape_errors(row):
+        return None
+    clean, errors = validate_row(row, provincial)
+    steps, step_errors = steps_from_row(row.get("steps") or [], provincial)
+    if errors or step_errors:
+        return None
+    if not steps:
+        steps = default_workflow(
+            clean["time"], row.get("time_unit", TimeUnit.WORKING_DAYS), clean["coordinating_objs"]
+        )
+    cent = Decimal("0.01")
+    return {
+        "name": clean["name"],
+        "field": normalize_text(row.get("field") or "Khác"),
+        "level": row["level"],
+        # A provincial procedure is decided by an agency, however it is written (code or
+        # abbreviation); district and commune ones keep the label as published.
+        "agency": clean["agency_obj"].pk if clean["agency_obj"] else row.get("agency", ""),
+        "time": clean["time"].quantize(cent),
+        "time_unit": row.get("time_unit", TimeUnit.WORKING_DAYS),
+        "after_15h_next_day": bool(row.get("after_15h_next_day")),
+        "result": normalize_text(row.get("result", "")),
+        "delivery": row.get("delivery", []) or ["counter"],
+        "online_mode": row.get("online_mode", OnlineMode.NONE),
+        "legacy_level": int(row.get("legacy_level") or 2),
+        "legal_basis": normalize_text(row.get("legal_basis", "")),
+        "source": (row.get("source") or "")[:500],
+        "coordinating": sorted(a.pk for a in clean["coordinating_objs"]),
+        "external": clean["coordinating_external"],
+        "fees": [
+            (
+                normalize_text(f.get("name", "Lệ phí")),
+                f["amount"],
+                normalize_text(f.get("note", "")),
+            )
+            for f in row.get("fees", [])
+        ],
+        "documents": [
+            (
+                normalize_text(d.get("name", ""))[:500],
+                d.get("kind", "original"),
+                int(d.get("count") or 1),
+                bool(d.get("mandatory", True)),
+            )
+            for d in row.get("documents", [])
+        ],
+        "steps": [
+            (
+                s["name"],
+                s["kind"],
+                s.get("performer", Performer.COMPETENT),
+                s["agency"].pk if s.get("agency") else None,
+                s.get("role", ""),
+                Decimal(str(s.get("days", 0))).quantize(cent),
+            )
+            for s in steps
+        ],
+    }
+
+
+def row_matches_version(
+    row: dict, version: ProcedureVersion, provincial: dict[str, Agency]
+) -> bool:
+    """True when importing ``row`` would write the same content as ``version`` holds."""
+    content = _content(row, provincial)
+    return content is not None and content == _content(version_row(version, provincial), provincial)
+
+
+def import_exchange_row(
+    actor, row: dict, fields: dict[str, Field], provincial: dict[str, Agency]
+) -> str:
+    """Import one row of an exported catalogue (JSON or XLSX) with :func:`import_row`.
+
+    Two additions for files that went out and come back: a row whose content equals the
+    version in force is ``"unchanged"`` whatever its spelling (agency code or abbreviation,
+    5 or 5.0 days), and workflow steps given with agency codes are read back as the workflow
+    of the new version. Raises ``ValidationError`` with every problem of the row.
+    """
+    errors = row_shape_errors(row)
+    if errors:
+        raise ValidationError(errors)
+    _clean, errors = validate_row(row, provincial)
+    steps, step_errors = steps_from_row(row.get("steps") or [], provincial)
+    if errors or step_errors:
+        raise ValidationError(errors + step_errors)
+    procedure = (
+        Procedure.objects.filter(code=str(row["code"]).strip()).select_related("current").first()
+    )
+    current = procedure.current if procedure is not None else None
+    if current is not None and row_matches_version(row, current, provincial):
+        return "unchanged"
+    prepared = {**row, "steps": steps} if steps else {k: v for k, v in row.items() if k != "steps"}
+    return import_row(actor, prepared, fields, provincial)
+
+
+# --- editing in the administration: drafts --------------------------------------------------
+VERSION_COPIED_FIELDS = (
+    "name",
+    "field",
+    "level",
+    "competent_agency",
+    "implementing_agency",
+    "coordinating_external",
+    "time_value",
+    "time_unit",
+    "after_15h_next_day",
+    "result_name",
+    "delivery_modes",
+    "online_mode",
+    "legacy_level",
+    "legal_basis",
+    "source",
+)
+
+
+@transaction.atomic
+def new_draft_version(actor, procedure: Procedure) -> ProcedureVersion:
+    """Start the next version of ``procedure`` as a draft copy of the version in force.
+
+    The copy has the same content, documents, fees, workflow and agencies, numbered one past
+    the highest version; it changes nothing in force until it is published.
+    """
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    source = procedure.current or procedure.versions.order_by("-number").first()
+    if source is None:
+        raise ValidationError(_("The procedure has no version to copy."))
+    if actor is not None:
+        perms.require(actor, "change", source)
+    draft = procedure.versions.filter(status=VersionStatus.DRAFT).order_by("-number").first()
+    if draft is not None:
+        raise ValidationError(
+            _("Version %(number)s of %(code)s is already a draft: edit or publish it.")
+            % {"number": draft.number, "code": procedure.code}
+        )
+    number = procedure.versions.order_by("-number").values_list("number", flat=True).first() + 1
+    version = ProcedureVersion(
+        procedure=procedure,
+        number=number,
+        status=VersionStatus.DRAFT,
+        valid_from=today_in_vietnam(),
+        **{name: getattr(source, name) for name in VERSION_COPIED_FIELDS},
+    )
+    version.save()
+    version.receiving_places.set(source.receiving_places.all())
+    version.coordinating_agencies.set(source.coordinating_agencies.all())
+    RequiredDocument.objects.bulk_create(
+        [
+            RequiredDocument(
+                version=version,
+                order=d.order,
+                name=d.name,
+                kind=d.kind,
+                count=d.count,
+                mandatory=d.mandatory,
+                template=d.template.name if d.template else "",
+            )
+            for d in source.documents.all()
+        ]
+    )
+    Fee.objects.bulk_create(
+        [Fee(version=version, name=f.name, amount=f.amount, note=f.note) for f in source.fees.all()]
+    )
+    WorkflowStep.objects.bulk_create(
+        [
+            WorkflowStep(
+                version=version,
+                order=s.order,
+                name=s.name,
+                kind=s.kind,
+                performer=s.performer,
+                agency_id=s.agency_id,
+                role=s.role,
+                days=s.days,
+            )
+            for s in source.steps.all()
+        ]
+    )
+    record_event(
+        "procedure.new_draft",
+        version,
+        actor=actor,
+        changes={"code": procedure.code, "version": number, "copied_from": source.number},
+    )
+    return version
+
+
+@transaction.atomic
+def update_draft_version(
+    actor,
+    version: ProcedureVersion,
+    *,
+    changed_fields: list[str] | tuple = (),
+    m2m: dict[str, list] | None = None,
+    saved_parts: list | tuple = (),
+    deleted_parts: list | tuple = (),
+) -> ProcedureVersion:
+    """Save edits to a draft version: its own fields, agencies (``m2m``) and documents, fees
+    and workflow steps (``saved_parts``, ``deleted_parts``).
+
+    A published or retired version is never edited: a change is a new version.
+    """
+    stored = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    if actor is not None:
+        perms.require(actor, "change", stored)
+        perms.require(actor, "change", version)
+    if stored.status != VersionStatus.DRAFT:
+        raise ValidationError(
+            _("A version in force or retired cannot be changed: create a new version.")
+        )
+    version.status = VersionStatus.DRAFT
+    version.number, version.procedure_id = stored.number, stored.procedure_id
+    version.content_hash = ""
+    version.save()
+    for name, values in (m2m or {}).items():
+        getattr(version, name).set(values)
+    for part in [*saved_parts, *deleted_parts]:
+        if part.version_id != version.pk:
+            raise ValidationError(_("A document, fee or step belongs to another version."))
+    for part in deleted_parts:
+        part.delete()
+    for part in saved_parts:
+        part.save()
+    if changed_fields or m2m or saved_parts or deleted_parts:
+        record_event(
+            "procedure.draft_update",
+            version,
+            actor=actor,
+            changes={
+                "fields": sorted(changed_fields),
+                "saved": [f"{p._meta.model_name}: {p}" for p in saved_parts],
+                "deleted": [f"{p._meta.model_name}: {p}" for p in deleted_parts],
+            },
+        )
+    return version
