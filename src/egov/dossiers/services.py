@@ -10,6 +10,7 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -123,6 +124,23 @@ def _next_step(dossier: Dossier, after: int) -> DossierStep | None:
     return (
         dossier.steps.filter(order__gt=after, status=StepStatus.PENDING).order_by("order").first()
     )
+
+
+def transition(action: str):
+    """Decorator of a transition service: one transaction, the dossier re-read under lock,
+    the state, place and workflow position checked before the body runs."""
+
+    def wrap(body):
+        @functools.wraps(body)
+        @transaction.atomic
+        def run(actor, dossier: Dossier, *args, **kwargs):
+            dossier = _lock(dossier)
+            _check(actor, dossier, action)
+            return body(actor, dossier, *args, **kwargs)
+
+        return run
+
+    return wrap
 
 
 def guard_ok(dossier: Dossier, action: str) -> bool:
@@ -370,11 +388,9 @@ def missing_documents(dossier: Dossier) -> list[str]:
 
 
 # --- before receipt -----------------------------------------------------------------------------
-@transaction.atomic
+@transition("submit")
 def submit(actor, dossier: Dossier) -> Dossier:
     """The applicant submits online: the dossier gets its code and waits for the check."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "submit")
     before = dossier.state
     now = _now()
     dossier.code = dossier.code or issue_code(dossier.receiving_agency, now)
@@ -385,14 +401,12 @@ def submit(actor, dossier: Dossier) -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("receive")
 def receive(actor, dossier: Dossier, extra_changes: dict | None = None) -> Dossier:
     """Tiếp nhận (form 01): code, appointment, tracking-book row, workflow steps; the clock starts.
 
     Refused while a mandatory document is missing: ask for a supplement instead.
     """
-    dossier = _lock(dossier)
-    _check(actor, dossier, "receive")
     missing = missing_documents(dossier)
     if missing:
         raise TransitionRefused(
@@ -472,11 +486,9 @@ def _instantiate_steps(dossier: Dossier, now: dt.datetime, actor) -> None:
         _start_step(dossier, min(steps, key=lambda s: s.order), now, actor)
 
 
-@transaction.atomic
+@transition("request_supplement")
 def request_supplement(actor, dossier: Dossier, items: list[dict], reason: str) -> Dossier:
     """Form 02 before receipt: one request listing everything missing; the clock has not started."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "request_supplement")
     reason = _reason(reason, "request_supplement")
     items = _clean_items(items)
     before, now = dossier.state, _now()
@@ -520,11 +532,9 @@ def _supplement(dossier, actor, items, reason, during) -> SupplementRequest:
     )
 
 
-@transaction.atomic
+@transition("resubmit")
 def resubmit(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     """The applicant answers the supplement request; the completeness check starts again."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "resubmit")
     for doc in documents:
         add_document(actor, dossier, doc)
     request = dossier.supplements.filter(answered_at__isnull=True).last()
@@ -538,11 +548,9 @@ def resubmit(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("refuse")
 def refuse(actor, dossier: Dossier, reason: str) -> Dossier:
     """Form 03: refusal to receive, with the mandatory reason."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "refuse")
     reason = _reason(reason, "refuse")
     before = dossier.state
     dossier.code = dossier.code or issue_code(dossier.receiving_agency, _now())
@@ -553,11 +561,9 @@ def refuse(actor, dossier: Dossier, reason: str) -> Dossier:
 
 
 # --- processing ---------------------------------------------------------------------------------
-@transaction.atomic
+@transition("handover")
 def handover(actor, dossier: Dossier) -> Dossier:
     """The desk hands the dossier to the competent agency (a control-sheet row)."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "handover")
     before, now = dossier.state, _now()
     step = _active_step(dossier)
     timeliness = _finish_step(step, now) if step else ""
@@ -581,11 +587,9 @@ def handover(actor, dossier: Dossier) -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("assign")
 def assign(actor, dossier: Dossier, assignee) -> Dossier:
     """The leader assigns a specialist of the competent agency (or one of its units)."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "assign")
     if assignee is None:
         raise ValidationError({"assignee": [_("Choose the specialist who will handle it.")]})
     positions = [
@@ -625,11 +629,9 @@ def assign(actor, dossier: Dossier, assignee) -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("forward")
 def forward(actor, dossier: Dossier, to_user=None, note: str = "") -> Dossier:
     """Send to the next internal step (appraisal → review → approval)."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "forward")
     before, now = dossier.state, _now()
     step = _active_step(dossier)
     timeliness = _finish_step(step, now)
@@ -647,11 +649,9 @@ def forward(actor, dossier: Dossier, to_user=None, note: str = "") -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("request_interagency")
 def request_interagency(actor, dossier: Dossier, note: str = "") -> Dossier:
     """Liên thông: open a task with its own deadline at each coordinating agency."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "request_interagency")
     before, now = dossier.state, _now()
     step = _active_step(dossier)
     timeliness = _finish_step(step, now)
@@ -689,13 +689,11 @@ def request_interagency(actor, dossier: Dossier, note: str = "") -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("complete_interagency")
 def complete_interagency(
     actor, dossier: Dossier, answer: str = "", agency: Agency | None = None
 ) -> Dossier:
     """A coordinating agency sends its part back; when all have, processing continues."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "complete_interagency")
     from egov.core import permissions as perms
 
     tasks = [
@@ -746,11 +744,9 @@ def complete_interagency(
     return dossier
 
 
-@transaction.atomic
+@transition("request_fee")
 def request_fee(actor, dossier: Dossier, amount: int | None = None) -> Dossier:
     """Ask the applicant to pay the fee of the procedure before the result."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "request_fee")
     amount = dossier.procedure_version.total_fee() if amount is None else int(amount)
     before = dossier.state
     dossier.state = State.AWAITING_PAYMENT
@@ -759,10 +755,8 @@ def request_fee(actor, dossier: Dossier, amount: int | None = None) -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("confirm_payment")
 def confirm_payment(actor, dossier: Dossier, reference: str = "") -> Dossier:
-    dossier = _lock(dossier)
-    _check(actor, dossier, "confirm_payment")
     before = dossier.state
     dossier.state = State.PROCESSING
     dossier.save()
@@ -770,11 +764,9 @@ def confirm_payment(actor, dossier: Dossier, reference: str = "") -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("pause_for_supplement")
 def pause_for_supplement(actor, dossier: Dossier, items: list[dict], reason: str) -> Dossier:
     """Supplement during processing: the clock pauses until the applicant completes it."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "pause_for_supplement")
     reason = _reason(reason, "pause_for_supplement")
     items = _clean_items(items)
     before, now = dossier.state, _now()
@@ -786,11 +778,9 @@ def pause_for_supplement(actor, dossier: Dossier, items: list[dict], reason: str
     return dossier
 
 
-@transaction.atomic
+@transition("resume")
 def resume(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     """The supplement arrived: the clock runs again and the appointment moves by the pause."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "resume")
     for doc in documents:
         add_document(actor, dossier, doc)
     before, now = dossier.state, _now()
@@ -818,11 +808,9 @@ def resume(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     return dossier
 
 
-@transaction.atomic
+@transition("apologize")
 def apologize(actor, dossier: Dossier, new_appointment: dt.datetime, reason: str) -> Dossier:
     """Form 04: apology with a new appointment; the dossier remains counted as late."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "apologize")
     reason = _reason(reason, "apologize")
     if new_appointment is None or new_appointment <= (dossier.new_appointment_at or dossier.due_at):
         raise ValidationError(
@@ -842,11 +830,9 @@ def apologize(actor, dossier: Dossier, new_appointment: dt.datetime, reason: str
     return dossier
 
 
-@transaction.atomic
+@transition("approve")
 def approve(actor, dossier: Dossier, result_note: str = "", result_file=None) -> Dossier:
     """The leader approves and signs: the result is ready; early / on time / late is fixed."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "approve")
     before, now = dossier.state, _now()
     step = _active_step(dossier)
     timeliness = _finish_step(step, now)
@@ -877,11 +863,9 @@ def approve(actor, dossier: Dossier, result_note: str = "", result_file=None) ->
     return dossier
 
 
-@transaction.atomic
+@transition("return_result")
 def return_result(actor, dossier: Dossier, mode: str = ReturnMode.COUNTER) -> Dossier:
     """Trả kết quả at the counter, by post or online."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "return_result")
     if mode not in ReturnMode.values:
         raise ValidationError({"mode": [_("Return at the counter, by post or online.")]})
     before, now = dossier.state, _now()
@@ -896,11 +880,9 @@ def return_result(actor, dossier: Dossier, mode: str = ReturnMode.COUNTER) -> Do
     return dossier
 
 
-@transaction.atomic
+@transition("evaluate")
 def evaluate(actor, dossier: Dossier, rating: str, comment: str = "") -> Dossier:
     """The applicant's rating of the service."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "evaluate")
     if rating not in Evaluation.Rating.values:
         raise ValidationError({"rating": [_("Choose very satisfied, satisfied or not satisfied.")]})
     Evaluation.objects.create(
@@ -913,11 +895,9 @@ def evaluate(actor, dossier: Dossier, rating: str, comment: str = "") -> Dossier
     return dossier
 
 
-@transaction.atomic
+@transition("stop")
 def stop(actor, dossier: Dossier, reason: str) -> Dossier:
     """Stop processing or record the applicant's withdrawal (2025 form 05), with a reason."""
-    dossier = _lock(dossier)
-    _check(actor, dossier, "stop")
     reason = _reason(reason, "stop")
     before = dossier.state
     dossier.state, dossier.stop_reason, dossier.current_holder = State.STOPPED, reason, None

@@ -12,6 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from egov.catalog import services
 from egov.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from egov.catalog.testing import procedure_row
 from egov.core.audit import verify_chain
 from egov.core.models import AuditEvent
 from egov.core.models.validity import today_in_vietnam
@@ -21,23 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(code, name, agency="STP", time=5, coordinating=()):
-    return {
-        "code": code,
-        "name": name,
-        "field": "Hộ tịch",
-        "level": "province",
-        "agency": agency,
-        "time": time,
-        "time_unit": "working_days",
-        "fees": [{"name": "Lệ phí", "amount": 50000}],
-        "documents": [
-            {"name": "Tờ khai theo mẫu", "kind": "original", "count": 1, "mandatory": True},
-        ],
-        "result": "Giấy xác nhận",
-        "online_mode": "partial",
-        "legacy_level": 3,
-        "coordinating": list(coordinating),
-    }
+    return procedure_row(
+        code,
+        name,
+        agency,
+        time,
+        coordinating,
+        documents=[{"name": "Tờ khai theo mẫu", "kind": "original", "count": 1, "mandatory": True}],
+    )
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from egov.catalog import importexport
 from egov.catalog.models import ImportJob, ImportStatus, Procedure, VersionStatus
 from egov.catalog.services import import_row, provincial_agencies
+from egov.catalog.testing import procedure_row
 from egov.core.audit import verify_chain
 from egov.core.models import AuditEvent
 from egov.core.models.validity import today_in_vietnam
@@ -28,26 +29,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _row(code, name, agency="STP", time=5, coordinating=(), level="province", **extra):
-    return {
-        "code": code,
-        "name": name,
-        "field": "Hộ tịch",
-        "level": level,
-        "agency": agency,
-        "time": time,
-        "time_unit": "working_days",
-        "fees": [{"name": "Lệ phí", "amount": 50000}],
-        "documents": [
-            {"name": "Tờ khai theo mẫu", "kind": "original", "count": 1, "mandatory": True},
-            {"name": "Bản sao giấy tờ tùy thân", "kind": "copy", "count": 1, "mandatory": True},
-        ],
-        "result": "Giấy xác nhận",
-        "online_mode": "partial",
-        "legacy_level": 3,
-        "coordinating": list(coordinating),
-        **extra,
-    }
+_row = procedure_row
 
 
 @pytest.fixture

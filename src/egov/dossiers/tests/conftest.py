@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from egov.catalog.services import import_row, provincial_agencies
+from egov.catalog.testing import procedure_row
 from egov.core import services as core
 from egov.core.models import AgencyKind, Level, Role
 
@@ -51,26 +52,7 @@ def stp_staff(tree, make_official):
     }
 
 
-def _row(code, name, agency="STP", time=5, coordinating=(), **extra):
-    return {
-        "code": code,
-        "name": name,
-        "field": "Hộ tịch",
-        "level": "province",
-        "agency": agency,
-        "time": time,
-        "time_unit": "working_days",
-        "fees": [{"name": "Lệ phí", "amount": 50000}],
-        "documents": [
-            {"name": "Tờ khai theo mẫu", "kind": "original", "count": 1, "mandatory": True},
-            {"name": "Bản sao giấy tờ tùy thân", "kind": "copy", "count": 1, "mandatory": True},
-        ],
-        "result": "Giấy xác nhận",
-        "online_mode": "partial",
-        "legacy_level": 3,
-        "coordinating": list(coordinating),
-        **extra,
-    }
+_row = procedure_row
 
 
 @pytest.fixture
