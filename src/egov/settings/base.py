@@ -262,6 +262,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set in the schema (several models have a "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "egov.core.models.places.AgencyKind",
+        "DocumentKindEnum": "egov.catalog.models.DocumentKind",
+        "StepKindEnum": "egov.catalog.models.StepKind",
+        "DeliveryModeEnum": "egov.dossiers.models.ReturnMode",
+    },
 }
 
 # --- Security headers -------------------------------------------------------------------------

@@ -138,7 +138,19 @@ def test_openapi_schema_and_docs_are_served(client, db):
     schema = client.get("/api/schema/", {"format": "json"})
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/v1/auth/token/", "/api/v1/agencies/", "/api/v1/agencies/{code}/"):
+    for path in (
+        "/api/v1/auth/token/",
+        "/api/v1/agencies/",
+        "/api/v1/agencies/{code}/",
+        "/api/v1/procedures/",
+        "/api/v1/procedures/{code}/",
+        "/api/v1/dossiers/",
+        "/api/v1/dossiers/{code}/",
+        "/api/v1/dossiers/{code}/transitions/",
+        "/api/v1/dossiers/{code}/events/",
+        "/api/v1/dossiers/{code}/forms/{form}.pdf",
+        "/api/v1/lookup/",
+    ):
         assert path in paths
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
