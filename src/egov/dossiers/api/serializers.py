@@ -119,12 +119,28 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(serializers.CharField(allow_null=True))
+class AgencyCodeField(serializers.Field):
+    """An agency's code read from the process-wide directory (no join in list queries)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, f"{self.field_name}_id")
+
+    def to_representation(self, agency_id):
+        from egov.core.directory import agency_code
+
+        return agency_code(agency_id)
+
+
 class DossierListSerializer(serializers.ModelSerializer):
     procedure = serializers.CharField(source="procedure_version.procedure.code")
     procedure_name = serializers.CharField(source="procedure_version.name")
-    receiving_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    competent_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    current_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    receiving_agency = AgencyCodeField()
+    competent_agency = AgencyCodeField()
+    current_agency = AgencyCodeField()
     current_holder = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

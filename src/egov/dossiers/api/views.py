@@ -113,12 +113,10 @@ class DossierListCreateView(generics.ListCreateAPIView):
     filterset_class = DossierFilter
 
     def get_queryset(self):
+        # Agency codes come from core.directory: joining three agency tables into the list
+        # query made PostgreSQL spend 25 times longer planning it than running it.
         return visible_dossiers(self.request.user).select_related(
-            "procedure_version__procedure",
-            "receiving_agency",
-            "competent_agency",
-            "current_agency",
-            "current_holder",
+            "procedure_version__procedure", "current_holder"
         )
 
     def get_serializer_class(self):
