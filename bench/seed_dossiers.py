@@ -59,7 +59,7 @@ def main():
             serial = existing + made + i + 1
             holder = rng.choice(specialists) if state == "processing" else None
             dossiers.append(Dossier(
-                reference=uuid.UUID(int=rng.getrandbits(128)),
+                reference=uuid.uuid4(),
                 code=f"{desk.code}-{timezone.localtime(received):%y%m%d}-B{serial:07d}",
                 procedure_version=version, state=state, channel=rng.choice(
                     ["counter"] * 4 + ["online"]),

@@ -139,6 +139,13 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "state", "id"]),
             models.Index(fields=["current_holder", "state"]),
             models.Index(fields=["received_at"]),
+            # The overdue list (leaders' overview, `overdue=true` filter) stays small however
+            # large the table grows.
+            models.Index(
+                fields=["state", "-id"],
+                condition=models.Q(is_overdue=True),
+                name="dossier_overdue_idx",
+            ),
         ]
 
     def __str__(self):
