@@ -67,7 +67,7 @@ def _refusal(error: services.TransitionRefused) -> Conflict:
 
 
 class DossierFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=State.choices)
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, distinct=False)
     agency = django_filters.CharFilter(
         method="by_agency", label=_("agency code: dossiers it takes part in")
     )
