@@ -96,3 +96,61 @@ def summary(latencies: list[float]) -> str:
     return (f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
             f"p95 {percentile(latencies, 95) * 1000:.1f} ms, "
             f"max {max(latencies) * 1000:.1f} ms")
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _pids_named(name: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+class CpuMeter:
+    """Where the CPU went during a run: this client process, the server (gunicorn master and
+    workers) and PostgreSQL (all its processes), in seconds."""
+
+    def __init__(self, server: subprocess.Popen):
+        self.server = server
+
+    def _sample(self) -> dict[str, float]:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        server_pids = [self.server.pid, *_children(self.server.pid)]
+        return {
+            "client": usage.ru_utime + usage.ru_stime,
+            "server": sum(_process_cpu(p) for p in server_pids),
+            "postgres": sum(_process_cpu(p) for p in _pids_named("postgres")),
+        }
+
+    def __enter__(self):
+        self.start = self._sample()
+        return self
+
+    def __exit__(self, *exc):
+        end = self._sample()
+        self.used = {k: end[k] - self.start[k] for k in end}
+
+    def per_request(self, count: int) -> str:
+        return ", ".join(f"{k} {1000 * v / count:.1f} ms" for k, v in self.used.items())

@@ -13,7 +13,7 @@ import argparse
 import json
 from collections import Counter
 
-from _http import run_clients, start_server, summary, token_for
+from _http import CpuMeter, run_clients, start_server, summary, token_for
 
 import _django  # noqa: F401
 from egov.catalog.models import Procedure
@@ -43,13 +43,15 @@ def main():
                 "applicant_phone": "0912345678", "documents": documents}, token)
 
         run_clients(args.clients, min(100, args.dossiers), intake)  # warm-up
-        latencies, statuses, elapsed = run_clients(args.clients, args.dossiers, intake)
+        with CpuMeter(server) as cpu:
+            latencies, statuses, elapsed = run_clients(args.clients, args.dossiers, intake)
     finally:
         server.terminate()
         server.wait()
     print(json.dumps({"status_codes": Counter(statuses)}))
     print(f"intake: {args.dossiers} dossiers, {args.clients} clients, {args.workers} workers: "
           f"{args.dossiers / elapsed:,.0f} dossiers/s; {summary(latencies)}")
+    print(f"CPU per dossier: {cpu.per_request(args.dossiers)}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +21,7 @@ from egov.core.audit import record_event
 from egov.core.models.validity import today_in_vietnam
 from egov.core.text import fold
 
-from . import services
+from . import fees, services
 from .models import (
     Fee,
     Field,
@@ -184,9 +185,60 @@ class RequiredDocumentInline(VersionPartInline):
     fields = ["order", "name", "kind", "count", "mandatory", "template"]
 
 
+class FeeRowsField(forms.CharField):
+    """A fee's table of amounts, typed one case a line: “case | amount | unit”."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 48})
+
+    def prepare_value(self, value):
+        return fees.rows_to_text(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return fees.rows_from_text(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        try:
+            return (initial or []) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+class FeeForm(forms.ModelForm):
+    rows = FeeRowsField(
+        required=False,
+        label=gettext_lazy("amounts by case"),
+        help_text=gettext_lazy(
+            "For a fee that depends on the case: one case a line, “case | amount | unit”, e.g. "
+            "“Nhà ở riêng lẻ | 75.000 | đồng/giấy phép”; then leave the amount empty."
+        ),
+    )
+
+    class Meta:
+        model = Fee
+        fields = ["kind", "name", "amount", "unit", "rows", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+
+
 class FeeInline(VersionPartInline):
+    """A fee is one amount, or a table of amounts by case edited as lines of text."""
+
     model = Fee
-    fields = ["name", "amount", "note"]
+    form = FeeForm
+    readonly_fields = ["rows_text"]
+
+    def get_fields(self, request, obj=None):
+        if _may_edit(request.user, obj):
+            return ["kind", "name", "amount", "unit", "rows", "note"]
+        return ["kind", "name", "amount", "unit", "rows_text", "note"]
+
+    @admin.display(description=gettext_lazy("amounts by case"))
+    def rows_text(self, fee):
+        if fee is None or not fee.rows:
+            return "—"
+        lines = fees.rows_to_text(fee.rows).splitlines()
+        return format_html_join("", "{}<br>", ((line,) for line in lines))
 
 
 class WorkflowStepInline(VersionPartInline):

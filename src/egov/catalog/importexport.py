@@ -101,12 +101,18 @@ DOCUMENT_COLUMNS = [
     ("count", "Số lượng"),
     ("mandatory", "Bắt buộc"),
 ]
+# A fixed fee is one line without a case; a fee by table is one line per case, the lines of
+# one fee following each other with the same name (its note on the first).
 FEE_COLUMNS = [
     ("code", "Mã thủ tục"),
     ("name", "Tên phí, lệ phí"),
+    ("kind", "Phí hay lệ phí"),
+    ("condition", "Trường hợp áp dụng"),
     ("amount", "Mức thu (đồng)"),
+    ("unit", "Đơn vị tính"),
     ("note", "Ghi chú"),
 ]
+FEE_KINDS = {"fee": "fee", "phi": "fee", "charge": "charge", "le phi": "charge"}
 STEP_COLUMNS = [
     ("code", "Mã thủ tục"),
     ("order", "Thứ tự"),
@@ -128,7 +134,7 @@ def _sheet(workbook, title, columns, rows):
 
     sheet = workbook.create_sheet(title)
     for index, (key, _header) in enumerate(columns, start=1):
-        width = 60 if key in ("name", "legal_basis", "source", "note") else 16
+        width = 60 if key in ("name", "legal_basis", "source", "note", "condition") else 16
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
@@ -170,7 +176,7 @@ def export_xlsx() -> bytes:
         workbook,
         SHEET_FEES,
         FEE_COLUMNS,
-        [{"code": row["code"], **fee} for row in rows for fee in row["fees"]],
+        [line for row in rows for fee in row["fees"] for line in _fee_lines(row["code"], fee)],
     )
     _sheet(
         workbook,
@@ -185,6 +191,17 @@ def export_xlsx() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _fee_lines(code: str, fee: dict) -> list[dict]:
+    """The lines of the fees sheet for one fee: one, or one per case of a fee by table."""
+    if not fee.get("rows"):
+        return [{"code": code, **fee}]
+    head = {"code": code, "name": fee["name"], "kind": fee.get("kind", "")}
+    return [
+        {**head, **case, "note": fee.get("note", "") if number == 0 else None}
+        for number, case in enumerate(fee["rows"])
+    ]
 
 
 # --- reading an uploaded file ----------------------------------------------------------------
@@ -334,6 +351,7 @@ def read_xlsx(file) -> list[dict]:
         ) from error
     try:
         procedures = _sheet_rows(workbook, SHEET_PROCEDURES, PROCEDURE_COLUMNS, required=True)
+        fee_keys = _sheet_keys(workbook, SHEET_FEES, FEE_COLUMNS)
         parts = {
             "documents": _sheet_rows(workbook, SHEET_DOCUMENTS, DOCUMENT_COLUMNS),
             "fees": _sheet_rows(workbook, SHEET_FEES, FEE_COLUMNS),
@@ -386,10 +404,45 @@ def read_xlsx(file) -> list[dict]:
                 continue
             problems = []
             item = _part(part, values, problems, where)
-            owner[part].append(item)
+            if part == "fees":
+                if "kind" in fee_keys:  # an empty cell says "not stated", not "from the name"
+                    item.setdefault("kind", "")
+                _add_fee_line(owner["fees"], item)
+            else:
+                owner[part].append(item)
             if problems:
                 owner.setdefault("_errors", []).extend(problems)
     return rows + orphans
+
+
+def _sheet_keys(workbook, title, columns) -> set[str]:
+    """The keys of the columns a sheet has (its first row), empty when there is no sheet."""
+    if title not in workbook.sheetnames:
+        return set()
+    header = next(workbook[title].iter_rows(max_row=1, values_only=True), None) or ()
+    names = _header_map(columns)
+    return {
+        names[fold(str(cell))] for cell in header if cell is not None and fold(str(cell)) in names
+    }
+
+
+def _add_fee_line(fees: list[dict], line: dict) -> None:
+    """A line of the fees sheet: a fixed fee, or a case added to the fee by table it follows
+    (same name), or the first case of a new one."""
+    if "condition" not in line:
+        fees.append(line)
+        return
+    case = {"condition": line["condition"], "amount": line.get("amount", 0)}
+    case["unit"] = line.get("unit", "")
+    last = fees[-1] if fees else None
+    if last is not None and last.get("rows") and last.get("name") == line.get("name"):
+        last["rows"].append(case)
+        if line.get("note") and not last.get("note"):
+            last["note"] = line["note"]
+        return
+    fee = {key: line[key] for key in ("name", "kind", "note") if key in line}
+    fee["rows"] = [case]
+    fees.append(fee)
 
 
 def _order(values):
@@ -415,10 +468,11 @@ def _part(part, values, problems, where):
         return item
     if part == "fees":
         item = {"amount": _whole(values.get("amount", 0))}
-        if "name" in values:
-            item["name"] = _text(values["name"])
-        if "note" in values:
-            item["note"] = _text(values["note"])
+        for key in ("name", "condition", "unit", "note"):
+            if key in values:
+                item[key] = _text(values[key])
+        if "kind" in values:
+            item["kind"] = FEE_KINDS.get(fold(_text(values["kind"])), _text(values["kind"]))
         return item
     item = {
         "name": _text(values.get("name", "")),

@@ -4,6 +4,7 @@ under."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from egov.core.models import Agency, Level
 from egov.core.models.validity import Validity
 from egov.core.text import fold, normalize_text
+
+from . import fees
 
 national_code_validator = RegexValidator(
     r"^\d\.\d{6}$", _("The national procedure code has the form d.dddddd, e.g. 1.004194.")
@@ -170,7 +173,9 @@ class ProcedureVersion(Validity):
         return f"{self.procedure.code}.{agency.code}" if agency else self.procedure.code
 
     def total_fee(self) -> int:
-        return sum(fee.amount for fee in self.fees.all())
+        """What the applicant pays at least: the fixed fees, and the lowest case of each fee
+        by table (the officer states the amount where the case decides it)."""
+        return sum(min(fee.amounts) for fee in self.fees.all())
 
 
 class DocumentKind(models.TextChoices):
@@ -204,12 +209,42 @@ class RequiredDocument(models.Model):
         return self.name
 
 
+class FeeKind(models.TextChoices):
+    """Law on Fees and Charges 2015: a fee (phí) pays for a service, a charge (lệ phí) for a
+    state act such as a licence or a registration."""
+
+    FEE = fees.KIND_FEE, _("Fee (phí)")
+    CHARGE = fees.KIND_CHARGE, _("Charge (lệ phí)")
+
+
 class Fee(models.Model):
-    """Phí, lệ phí in VND (integer)."""
+    """Phí, lệ phí in whole đồng: one amount (``amount``, per ``unit``), or a table of amounts
+    by case (``rows``: condition, amount, unit — see :mod:`egov.catalog.fees`), never both."""
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    kind = models.CharField(
+        _("fee or charge"), max_length=6, choices=FeeKind.choices, blank=True, default=""
+    )
     name = models.CharField(_("name"), max_length=200)
-    amount = models.PositiveBigIntegerField(_("amount (VND)"), default=0)
+    amount = models.PositiveBigIntegerField(
+        _("amount (VND)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a fee by table: the amounts are in the table."),
+    )
+    unit = models.CharField(
+        _("counted per"),
+        max_length=fees.UNIT_MAX_LENGTH,
+        blank=True,
+        help_text=_("As published, e.g. “đồng/trang”, “đồng/giấy phép”."),
+    )
+    rows = models.JSONField(
+        _("amounts by case"),
+        default=list,
+        blank=True,
+        validators=[fees.validate_fee_rows],
+        help_text=_("The cases the amount depends on, each with its amount and unit."),
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -218,7 +253,45 @@ class Fee(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.name}: {self.amount:,} đ".replace(",", ".")
+        return f"{self.name}: {self.amount_text}"
+
+    def clean(self):
+        if self.rows and self.amount:
+            raise ValidationError(
+                {"amount": _("A fee is either one amount or a table of amounts by case, not both.")}
+            )
+        if not self.rows and self.amount is None:
+            raise ValidationError({"amount": _("Give the amount, or fill the table of amounts.")})
+
+    @property
+    def is_table(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def amounts(self) -> list[int]:
+        """Every amount the fee can take (one for a fixed fee)."""
+        return [row["amount"] for row in self.rows] if self.rows else [self.amount or 0]
+
+    @property
+    def amount_display(self) -> str:
+        """The fixed amount as “75.000 đ” (empty for a fee by table)."""
+        return "" if self.rows else fees.format_vnd(self.amount)
+
+    @property
+    def table(self) -> list[dict]:
+        """The rows with their amount written out (“75.000 đ”), for pages and forms."""
+        return [{**row, "amount_display": fees.format_vnd(row["amount"])} for row in self.rows]
+
+    @property
+    def amount_text(self) -> str:
+        """The whole fee in one line: “Nhà ở riêng lẻ: 75.000 đồng/giấy phép; Công trình
+        khác: 150.000 đồng/giấy phép”, or “50.000 đ” for a fixed fee."""
+        if self.rows:
+            return "; ".join(
+                f"{row['condition']}: {fees.amount_with_unit(row['amount'], row.get('unit', ''))}"
+                for row in self.rows
+            )
+        return fees.amount_with_unit(self.amount, self.unit)
 
 
 class StepKind(models.TextChoices):

@@ -74,7 +74,9 @@ def record_event(
     if actor is None and ctx.user is not None and getattr(ctx.user, "is_authenticated", False):
         actor = ctx.user
     object_type, object_id, object_label = _object_identity(obj)
-    with transaction.atomic():
+    # No savepoint: the event belongs to the caller's transaction, and a failure here must
+    # undo the change it records anyway.
+    with transaction.atomic(savepoint=False):
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,

@@ -75,18 +75,23 @@ def scope(user, queryset: QuerySet, action: str = "view") -> QuerySet:
 
 
 # --- agency scope: the building block of most rules ---------------------------------------------
-def _positions_today(user) -> list[tuple[str, str, str | None]]:
-    """(role, agency path, unit path) of every position ``user`` holds today.
+def positions_today(user) -> list[Position]:
+    """Positions ``user`` holds today, with their agencies and units.
 
     Read once per user object (one request) and shared by every scope question asked then.
     """
     if "_positions_today" not in user.__dict__:
         user.__dict__["_positions_today"] = list(
-            Position.objects.valid_on()
-            .filter(user=user)
-            .values_list("role", "agency__path", "unit__path")
+            Position.objects.valid_on().filter(user=user).select_related("agency", "unit")
         )
     return user.__dict__["_positions_today"]
+
+
+def _positions_today(user) -> list[tuple[str, str, str | None]]:
+    """(role, agency path, unit path) of every position ``user`` holds today."""
+    return [
+        (p.role, p.agency.path, p.unit.path if p.unit_id else None) for p in positions_today(user)
+    ]
 
 
 def agency_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:

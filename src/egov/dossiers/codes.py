@@ -1,15 +1,16 @@
 """Dossier codes ``<receiving agency code>-<YYMMDD>-<NNNN>``: unique and continuous per agency
 per day, with no gap and no duplicate under concurrent intake.
 
-The counter row of (agency, day) is locked for the rest of the issuing transaction, so two
-desks receiving at the same moment get consecutive numbers; if the intake fails and rolls
-back, the number goes back too (no gap).
+The counter row of (agency, day) is incremented with an upsert (``INSERT … ON CONFLICT DO
+UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35) and stays locked for the rest of the
+issuing transaction, so two desks receiving at the same moment get consecutive numbers; if the
+intake fails and rolls back, the number goes back too (no gap).
 """
 
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection
 from django.utils import timezone
 
 from egov.core.models import Agency
@@ -20,19 +21,25 @@ DEFAULT_PATTERN = "{agency}-{date:%y%m%d}-{number:04d}"
 
 
 def _next(model, lookup: dict) -> int:
-    """Increment the locked counter row identified by ``lookup`` and return the new value."""
-    while True:
-        counter = model.objects.select_for_update().filter(**lookup).first()
-        if counter is not None:
-            counter.last += 1
-            counter.save(update_fields=["last"])
-            return counter.last
-        try:
-            with transaction.atomic():  # savepoint: another desk may create the row first
-                model.objects.create(**lookup, last=1)
-            return 1
-        except IntegrityError:
-            continue
+    """Increment the counter row identified by ``lookup`` (creating it at 1) and return the
+    new value, in one statement that keeps the row locked until the transaction ends."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields = [model._meta.get_field(name) for name in lookup]
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    last = connection.ops.quote_name("last")
+    # Only quoted model and column names are interpolated; the values are parameters.
+    values = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {table} ({names}, {last}) VALUES ({values}, 1) "  # noqa: S608
+        f"ON CONFLICT ({names}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    params = [
+        field.get_db_prep_value(getattr(value, "pk", value), connection)
+        for field, value in zip(fields, lookup.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def issue_code(agency: Agency, at: dt.datetime | None = None) -> str:

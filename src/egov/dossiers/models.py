@@ -58,17 +58,25 @@ class Dossier(models.Model):
     procedure_version = models.ForeignKey(
         ProcedureVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("procedure")
     )
-    state = models.CharField(
-        _("state"), max_length=24, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+    state = models.CharField(_("state"), max_length=24, choices=State.choices, default=State.DRAFT)
     channel = models.CharField(
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.COUNTER
     )
+    # The agency and holder columns are indexed by the composite indexes in Meta, which start
+    # with them; a second single-column index would only slow every intake down.
     receiving_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("receiving agency")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("receiving agency"),
+        db_index=False,
     )
     competent_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("competent agency")
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("competent agency"),
+        db_index=False,
     )
     # Applicant (người nộp hồ sơ)
     applicant_user = models.ForeignKey(
@@ -105,6 +113,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("held by"),
+        db_index=False,
     )
     current_step = models.PositiveSmallIntegerField(_("current step"), default=0)
     # The clock
@@ -123,7 +132,8 @@ class Dossier(models.Model):
     timeliness = models.CharField(
         _("timeliness"), max_length=8, choices=Timeliness.choices, blank=True
     )
-    is_overdue = models.BooleanField(_("overdue"), default=False, db_index=True)
+    # Indexed only where true (dossier_overdue_idx): nearly every row is false.
+    is_overdue = models.BooleanField(_("overdue"), default=False)
     warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     tracking_number = models.PositiveIntegerField(_("tracking book number"), null=True, blank=True)
     result_note = models.TextField(_("result"), blank=True)
@@ -139,6 +149,8 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "state", "id"]),
             models.Index(fields=["current_holder", "state"]),
             models.Index(fields=["received_at"]),
+            # A plain index: a state is matched whole, never by prefix (no LIKE index).
+            models.Index(fields=["state"], name="dossier_state_idx"),
             # The overdue list (leaders' overview, `overdue=true` filter) stays small however
             # large the table grows.
             models.Index(

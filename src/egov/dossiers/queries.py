@@ -160,8 +160,11 @@ def reception_agency(user) -> Agency | None:
     """The one-stop desk where ``user`` receives dossiers (her reception position)."""
     if not user.is_authenticated or user.kind != user.Kind.STAFF:
         return None
-    position = user.active_positions().filter(role=Role.RECEPTION).order_by("agency__path").first()
-    return position.agency if position else None
+    desks = sorted(
+        (p.agency for p in perms.positions_today(user) if p.role == Role.RECEPTION),
+        key=lambda agency: agency.path,
+    )
+    return desks[0] if desks else None
 
 
 def procedures_in_force():

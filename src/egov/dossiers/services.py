@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egov.catalog.models import Performer, ProcedureVersion, StepKind, VersionStatus
+from egov.catalog.published import version_parts
 from egov.core.audit import record_event
 from egov.core.models import Agency, Level, Role
 from egov.core.text import normalize_text
@@ -212,11 +213,14 @@ def _handover(
     )
 
 
-def _start_step(dossier: Dossier, step: DossierStep, at: dt.datetime, assignee=None) -> None:
+def _start_step(
+    dossier: Dossier, step: DossierStep, at: dt.datetime, assignee=None, save: bool = True
+) -> None:
     step.status, step.started_at = StepStatus.ACTIVE, at
     step.due_at = clock.step_due(at, step.days)
     step.assignee = assignee
-    step.save(update_fields=["status", "started_at", "due_at", "assignee"])
+    if save:  # a step about to be inserted is stored by its caller
+        step.save(update_fields=["status", "started_at", "due_at", "assignee"])
     dossier.current_step = step.order
     dossier.current_agency = step.agency
     dossier.current_holder = assignee
@@ -300,8 +304,46 @@ def resolve_competent_agency(
     return agency
 
 
+def files_of(documents: list[DossierDocument]) -> list[dict]:
+    """What the audit trail keeps of added documents: name, kind and, for a scan, its size and
+    SHA-256, so that a file later swapped in storage is detected."""
+    return [{"name": d.name, "kind": d.kind, "size": d.size, "sha256": d.sha256} for d in documents]
+
+
 @transaction.atomic
 def create_dossier(
+    actor,
+    version: ProcedureVersion,
+    receiving_agency: Agency,
+    applicant: dict,
+    *,
+    record: bool = True,
+    **options,
+) -> Dossier:
+    """Open a dossier (a draft). Counter intake then calls ``receive``; online, ``submit``.
+
+    ``options`` are those of ``_open_dossier``. With ``record=False`` the caller records the
+    creation in its own event.
+    """
+    dossier, documents = _open_dossier(actor, version, receiving_agency, applicant, **options)
+    _add_parties(dossier, [receiving_agency, dossier.competent_agency])
+    if record:
+        record_event(
+            "dossier.create",
+            dossier,
+            actor=actor,
+            agency=receiving_agency,
+            changes={
+                "procedure": version.procedure.code,
+                "version": version.number,
+                "channel": dossier.channel,
+                "files": files_of(documents),
+            },
+        )
+    return dossier
+
+
+def _open_dossier(
     actor,
     version: ProcedureVersion,
     receiving_agency: Agency,
@@ -313,13 +355,11 @@ def create_dossier(
     sets: int = 1,
     documents=(),
     applicant_user=None,
-    record: bool = True,
-) -> Dossier:
-    """Open a dossier (a draft). Counter intake then calls ``receive``; online, ``submit``.
+) -> tuple[Dossier, list[DossierDocument]]:
+    """Store a new dossier with its documents (inside the caller's transaction).
 
     ``documents`` are dicts ``{"requirement": RequiredDocument | None, "name", "kind", "count",
-    "file": UploadedFile | None}``. With ``record=False`` the caller records the creation in
-    its own event (``receive_at_counter``: one event for the whole intake).
+    "file": UploadedFile | None}``.
     """
     if version.status != VersionStatus.PUBLISHED or not version.is_valid_on():
         raise ValidationError(_("This procedure version is not in force."))
@@ -336,31 +376,15 @@ def create_dossier(
         current_agency=receiving_agency,
         **{k: clean.get(k, "") for k in APPLICANT_FIELDS},
     )
-    _add_parties(dossier, [receiving_agency, competent])
-    for doc in documents:
-        add_document(actor, dossier, doc)
-    if not record:
-        return dossier
-    record_event(
-        "dossier.create",
-        dossier,
-        actor=actor,
-        agency=receiving_agency,
-        changes={
-            "procedure": version.procedure.code,
-            "version": version.number,
-            "channel": channel,
-        },
-    )
-    return dossier
+    return dossier, add_documents(actor, dossier, documents)
 
 
-def add_document(actor, dossier: Dossier, doc: dict, is_result: bool = False) -> DossierDocument:
-    """Attach a received document (and its scan, checked by content) to the dossier."""
+def _document(actor, dossier: Dossier, doc: dict, is_result: bool = False) -> DossierDocument:
+    """A received document (its scan checked by content), not yet stored."""
     upload = doc.get("file")
     info = inspect_upload(upload) if upload else {}
     requirement = doc.get("requirement")
-    return DossierDocument.objects.create(
+    return DossierDocument(
         dossier=dossier,
         requirement=requirement,
         name=normalize_text(doc.get("name") or (requirement.name if requirement else ""))[:500],
@@ -375,15 +399,32 @@ def add_document(actor, dossier: Dossier, doc: dict, is_result: bool = False) ->
     )
 
 
-def missing_documents(dossier: Dossier) -> list[str]:
-    """Names of mandatory documents of the procedure not among those received."""
-    have = set(
-        dossier.documents.filter(requirement__isnull=False).values_list("requirement_id", flat=True)
-    )
+def add_document(actor, dossier: Dossier, doc: dict, is_result: bool = False) -> DossierDocument:
+    """Attach a received document (and its scan, checked by content) to the dossier."""
+    document = _document(actor, dossier, doc, is_result)
+    document.save()
+    return document
+
+
+def add_documents(actor, dossier: Dossier, docs) -> list[DossierDocument]:
+    """Attach several documents in one statement (every scan is checked first)."""
+    documents = [_document(actor, dossier, doc) for doc in docs]
+    return DossierDocument.objects.bulk_create(documents) if documents else []
+
+
+def missing_documents(dossier: Dossier, received: set[int] | None = None) -> list[str]:
+    """Names of mandatory documents of the procedure not among those received (``received``:
+    the requirement ids, when the caller already knows them)."""
+    if received is None:
+        received = set(
+            dossier.documents.filter(requirement__isnull=False).values_list(
+                "requirement_id", flat=True
+            )
+        )
     return [
         d.name
-        for d in dossier.procedure_version.documents.all()
-        if d.mandatory and d.pk not in have
+        for d in version_parts(dossier.procedure_version).documents
+        if d.mandatory and d.pk not in received
     ]
 
 
@@ -402,12 +443,32 @@ def submit(actor, dossier: Dossier) -> Dossier:
 
 
 @transition("receive")
-def receive(actor, dossier: Dossier, extra_changes: dict | None = None) -> Dossier:
+def receive(actor, dossier: Dossier) -> Dossier:
     """Tiếp nhận (form 01): code, appointment, tracking-book row, workflow steps; the clock starts.
 
     Refused while a mandatory document is missing: ask for a supplement instead.
     """
-    missing = missing_documents(dossier)
+    return _receive(actor, dossier)
+
+
+RECEIPT_FIELDS = [
+    "state",
+    "received_at",
+    "submitted_at",
+    "due_at",
+    "code",
+    "tracking_number",
+    "current_step",
+    "current_agency",
+    "current_holder",
+    "updated_at",
+]
+
+
+def _receive(
+    actor, dossier: Dossier, extra_changes: dict | None = None, received: set[int] | None = None
+) -> Dossier:
+    missing = missing_documents(dossier, received)
     if missing:
         raise TransitionRefused(
             _(
@@ -428,7 +489,7 @@ def receive(actor, dossier: Dossier, extra_changes: dict | None = None) -> Dossi
     # hold those locks only for the last statements before commit.
     dossier.code = dossier.code or issue_code(dossier.receiving_agency, now)
     dossier.tracking_number = issue_tracking_number(dossier.receiving_agency, now)
-    dossier.save()
+    dossier.save(update_fields=RECEIPT_FIELDS)
     _event(
         "receive",
         dossier,
@@ -445,26 +506,38 @@ def receive(actor, dossier: Dossier, extra_changes: dict | None = None) -> Dossi
 def receive_at_counter(
     actor, version: ProcedureVersion, receiving_agency: Agency, applicant: dict, **options
 ) -> Dossier:
-    """Counter intake in one step: open the dossier and receive it (one audit event)."""
-    dossier = create_dossier(actor, version, receiving_agency, applicant, record=False, **options)
-    return receive(
+    """Counter intake in one step: open the dossier and receive it (one audit event).
+
+    The dossier is new and not yet committed, so nobody else can act on it: it is checked
+    like any transition but not re-read under a lock.
+    """
+    dossier, documents = _open_dossier(actor, version, receiving_agency, applicant, **options)
+    _check(actor, dossier, "receive")
+    return _receive(
         actor,
         dossier,
         extra_changes={
             "procedure": version.procedure.code,
             "version": version.number,
             "channel": "counter",
+            "files": files_of(documents),
         },
+        received={d.requirement_id for d in documents if d.requirement_id},
     )
 
 
 def _instantiate_steps(dossier: Dossier, now: dt.datetime, actor) -> None:
-    steps, involved = [], []
-    for step in dossier.procedure_version.steps.select_related("agency"):
+    """The dossier's own copy of the procedure's workflow, its first step started by ``actor``;
+    every agency that will hold the dossier becomes a party to it."""
+    template = version_parts(dossier.procedure_version).steps
+    fixed = {s.agency_id for s in template if s.performer == Performer.AGENCY and s.agency_id}
+    agencies = Agency.objects.in_bulk(fixed) if fixed else {}
+    steps, involved = [], [dossier.receiving_agency, dossier.competent_agency]
+    for step in template:
         if step.performer == Performer.RECEIVING:
             agency = dossier.receiving_agency
         elif step.performer == Performer.AGENCY and step.agency_id:
-            agency = step.agency
+            agency = agencies[step.agency_id]
         else:
             agency = dossier.competent_agency
         if step.kind != StepKind.INTERAGENCY:  # coordinating agencies join when they are asked
@@ -480,10 +553,10 @@ def _instantiate_steps(dossier: Dossier, now: dt.datetime, actor) -> None:
                 days=step.days,
             )
         )
+    if steps:
+        _start_step(dossier, min(steps, key=lambda s: s.order), now, actor, save=False)
     DossierStep.objects.bulk_create(steps)
     _add_parties(dossier, involved)
-    if steps:
-        _start_step(dossier, min(steps, key=lambda s: s.order), now, actor)
 
 
 @transition("request_supplement")
@@ -535,8 +608,7 @@ def _supplement(dossier, actor, items, reason, during) -> SupplementRequest:
 @transition("resubmit")
 def resubmit(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     """The applicant answers the supplement request; the completeness check starts again."""
-    for doc in documents:
-        add_document(actor, dossier, doc)
+    added = add_documents(actor, dossier, documents)
     request = dossier.supplements.filter(answered_at__isnull=True).last()
     if request:
         request.answered_at, request.answer_note = _now(), normalize_text(note)
@@ -544,7 +616,7 @@ def resubmit(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     before = dossier.state
     dossier.state = State.SUBMITTED
     dossier.save()
-    _event("resubmit", dossier, actor, before, note)
+    _event("resubmit", dossier, actor, before, note, files=files_of(added))
     return dossier
 
 
@@ -781,8 +853,7 @@ def pause_for_supplement(actor, dossier: Dossier, items: list[dict], reason: str
 @transition("resume")
 def resume(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     """The supplement arrived: the clock runs again and the appointment moves by the pause."""
-    for doc in documents:
-        add_document(actor, dossier, doc)
+    added = add_documents(actor, dossier, documents)
     before, now = dossier.state, _now()
     pause = dossier.pauses.filter(ended_at__isnull=True).last()
     hours = clock.paused_hours(pause.started_at, now) if pause else 0.0
@@ -803,7 +874,14 @@ def resume(actor, dossier: Dossier, note: str = "", documents=()) -> Dossier:
     dossier.state, dossier.paused_since = State.PROCESSING, None
     dossier.save()
     _event(
-        "resume", dossier, actor, before, note, paused_hours=round(hours, 2), due_at=dossier.due_at
+        "resume",
+        dossier,
+        actor,
+        before,
+        note,
+        paused_hours=round(hours, 2),
+        due_at=dossier.due_at,
+        files=files_of(added),
     )
     return dossier
 
@@ -846,12 +924,15 @@ def approve(actor, dossier: Dossier, result_note: str = "", result_file=None) ->
     )
     if following:
         _start_step(dossier, following, now)
+    results = []
     if result_file is not None:
-        add_document(
-            actor,
-            dossier,
-            {"name": dossier.procedure_version.result_name or _("Result"), "file": result_file},
-            is_result=True,
+        results.append(
+            add_document(
+                actor,
+                dossier,
+                {"name": dossier.procedure_version.result_name or _("Result"), "file": result_file},
+                is_result=True,
+            )
         )
     dossier.finished_at = now
     dossier.timeliness = clock.timeliness(now, dossier.due_at)
@@ -859,7 +940,9 @@ def approve(actor, dossier: Dossier, result_note: str = "", result_file=None) ->
     dossier.state = State.RESULT_READY
     dossier.is_overdue = False
     dossier.save()
-    _event("approve", dossier, actor, before, timeliness=dossier.timeliness)
+    _event(
+        "approve", dossier, actor, before, timeliness=dossier.timeliness, files=files_of(results)
+    )
     return dossier
 
 

@@ -1,5 +1,9 @@
 """Demo catalogue: the real procedures in data/procedures.json, then synthetic ones up to 3,206.
 
+Every procedure in force is received at the one-stop desks of its level (the provincial
+Public Administration Service Centre, each district's Bộ phận Một cửa, each commune People's
+Committee): see :func:`egov.catalog.services.fill_receiving_places`.
+
 The source article counts 3,206 procedures, 1,115 of them online at level 2 and 444 received
 and resolved online (levels 3–4). The synthetic procedures — clearly named "mô phỏng" and
 flagged ``is_synthetic`` — fill the counts so that reports computed from the catalogue give
@@ -17,8 +21,8 @@ from django.db import transaction
 from egov.core.models import Level
 from egov.core.models.validity import today_in_vietnam
 
-from ..models import Field, Procedure, ProcedureVersion
-from ..services import import_row, provincial_agencies
+from ..models import Field, Procedure, ProcedureVersion, VersionStatus
+from ..services import fill_receiving_places, import_row, provincial_agencies
 
 DATA = Path(__file__).resolve().parent / "data" / "procedures.json"
 TOTAL = 3206
@@ -166,6 +170,9 @@ def load(stdout=None):
                     if stdout is not None:
                         stdout.write(f"  procedure {row.get('code')}: {error}")
     counts["retired"] = retire_stale_synthetic({row["code"] for row in rows})
+    counts["receiving_places"] = fill_receiving_places(
+        None, ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED)
+    )
     in_force = Procedure.objects.filter(current__status="published").count()
     if stdout is not None:
         stdout.write(f"  procedures: {counts} (in force: {in_force})")

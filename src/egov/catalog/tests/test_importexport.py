@@ -67,7 +67,10 @@ def test_the_export_holds_every_procedure_in_force_in_the_import_row_format(cata
     liaison = rows[1]
     assert liaison["agency"] == "STP"
     assert liaison["coordinating"] == ["STTTT", "Thuế"]
-    assert liaison["fees"] == [{"name": "Lệ phí", "amount": 50000, "note": ""}]
+    # A fee written before fees had a kind takes it from its name ("Lệ phí" is a charge).
+    assert liaison["fees"] == [
+        {"name": "Lệ phí", "kind": "charge", "amount": 50000, "unit": "", "note": ""}
+    ]
     assert {s["kind"] for s in liaison["steps"]} >= {"receive", "interagency", "return"}
     interagency = next(s for s in liaison["steps"] if s["kind"] == "interagency")
     assert interagency["agency"] == "000.00.05.H16"  # steps name agencies by code
@@ -145,10 +148,11 @@ def test_an_xlsx_with_one_bad_row_imports_the_others_and_lists_the_bad_one(catal
     sheet.cell(row=3, column=headers.index("Thời hạn giải quyết") + 1, value=8)
     sheet.cell(row=3, column=1, value="1.23")
     fees = workbook["Phí, lệ phí"]
+    amount = [cell.value for cell in fees[1]].index("Mức thu (đồng)")
     for line in fees.iter_rows(min_row=2):
         if line[0].value == "1.000002":
             line[0].value = "1.23"
-            line[2].value = -5000
+            line[amount].value = -5000
     steps = workbook["Quy trình"]
     for line in steps.iter_rows(min_row=2):
         if line[0].value == "1.000002":

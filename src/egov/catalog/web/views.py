@@ -24,6 +24,8 @@ from ..models import Field, ImportJob, OnlineMode, Procedure, ProcedureVersion, 
 from ..services import statutory_days
 
 PAGE_SIZE = 50
+RECEIVING_LISTED = 5
+"""Receiving places named inline on a procedure's page; more are folded into a list."""
 
 
 def staff_required(view):
@@ -134,6 +136,8 @@ def procedure_detail(request, code):
             "steps_total": steps_total,
             "statutory_days": statutory_days(version),
             "coordinating": version.coordinating_agencies.all(),
+            "receiving_places": list(version.receiving_places.order_by("code")),
+            "receiving_listed": RECEIVING_LISTED,
             "history": versions.order_by("-number"),
             "today": today_in_vietnam(),
             "can_change": perms.can(request.user, "change", version),

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from ..models import Dossier, DossierDocument, DossierStep, IdType, InterAgencyTask
-from ..workflow import TRANSITIONS
+from ..workflow import TRANSITIONS, State
 
 
 class DocumentInSerializer(serializers.Serializer):
@@ -65,8 +65,24 @@ class DossierCreateSerializer(serializers.Serializer):
     documents = DocumentInSerializer(many=True, required=False)
 
 
+@extend_schema_field(serializers.CharField(allow_null=True))
+class AgencyCodeField(serializers.Field):
+    """An agency's code read from the process-wide directory (no join in list queries)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, f"{self.field_name}_id")
+
+    def to_representation(self, agency_id):
+        from egov.core.directory import agency_code
+
+        return agency_code(agency_id)
+
+
 class StepSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency = AgencyCodeField()
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -104,7 +120,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    agency = AgencyCodeField()
 
     class Meta:
         model = InterAgencyTask
@@ -117,22 +133,6 @@ class TaskSerializer(serializers.ModelSerializer):
             "timeliness",
             "answer",
         ]
-
-
-@extend_schema_field(serializers.CharField(allow_null=True))
-class AgencyCodeField(serializers.Field):
-    """An agency's code read from the process-wide directory (no join in list queries)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
-
-    def get_attribute(self, instance):
-        return getattr(instance, f"{self.field_name}_id")
-
-    def to_representation(self, agency_id):
-        from egov.core.directory import agency_code
-
-        return agency_code(agency_id)
 
 
 class DossierListSerializer(serializers.ModelSerializer):
@@ -269,25 +269,19 @@ class LookupSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True)
 
 
-class DossierCreatedSerializer(serializers.ModelSerializer):
+class DossierCreatedSerializer(serializers.Serializer):
     """What counter software needs right after intake: the code, the appointment and where to
-    fetch the receipt (the full dossier is one GET away)."""
+    fetch the receipt (the full dossier is one GET away). Fields are declared, not derived from
+    the model, because this answers every intake."""
 
+    code = serializers.CharField(allow_null=True)
+    reference = serializers.UUIDField()
+    state = serializers.ChoiceField(choices=State.choices)
     procedure = serializers.CharField(source="procedure_version.procedure.code")
+    received_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    tracking_number = serializers.IntegerField(allow_null=True)
     links = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Dossier
-        fields = [
-            "code",
-            "reference",
-            "state",
-            "procedure",
-            "received_at",
-            "due_at",
-            "tracking_number",
-            "links",
-        ]
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_links(self, dossier):

@@ -7,7 +7,7 @@ import uuid
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,6 +20,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from egov.catalog.models import ProcedureVersion, VersionStatus
+from egov.catalog.published import version_parts
 from egov.core.api.errors import Conflict, error_body
 from egov.core.audit import record_event
 from egov.core.models import Agency, AuditEvent
@@ -27,7 +28,8 @@ from egov.core.models import Agency, AuditEvent
 from .. import services
 from ..access import can_view, visible_dossiers
 from ..lookup import find_for_applicant
-from ..models import Dossier, DossierDocument, DossierParty
+from ..models import Dossier, DossierDocument, DossierParty, DossierStep
+from ..queries import reception_agency
 from ..workflow import State
 from .serializers import (
     DocumentSerializer,
@@ -58,6 +60,17 @@ def get_dossier_for(user, key: str) -> Dossier:
     if dossier is None or not can_view(user, dossier):
         raise Http404
     return dossier
+
+
+def detail_body(request, dossier: Dossier) -> dict:
+    """The detail representation, its lists read in one statement each."""
+    prefetch_related_objects(
+        [dossier],
+        Prefetch("steps", queryset=DossierStep.objects.select_related("assignee")),
+        "documents",
+        "tasks",
+    )
+    return DossierDetailSerializer(dossier, context={"request": request}).data
 
 
 def _refusal(error: services.TransitionRefused) -> Conflict:
@@ -133,14 +146,18 @@ class DossierListCreateView(generics.ListCreateAPIView):
                 procedure__code=data["procedure"], status=VersionStatus.PUBLISHED
             )
             .valid_on()
-            .select_related("procedure")
+            .select_related("procedure", "competent_agency")
             .first()
         )
         if version is None:
             raise ValidationError({"procedure": [_("No procedure in force with this code.")]})
         receiving = self._receiving_agency(user, data.get("receiving_agency"))
-        competent = Agency.objects.filter(code=data.get("competent_agency") or "").first()
-        requirements = {d.pk: d for d in version.documents.all()}
+        competent = (
+            Agency.objects.filter(code=data["competent_agency"]).first()
+            if data.get("competent_agency")
+            else None
+        )
+        requirements = {d.pk: d for d in version_parts(version).documents}
         documents = []
         for doc in data.get("documents", []):
             requirement = requirements.get(doc.get("requirement"))
@@ -188,10 +205,9 @@ class DossierListCreateView(generics.ListCreateAPIView):
             if agency is None:
                 raise ValidationError({"receiving_agency": [_("Unknown agency code.")]})
             return agency
-        if user.kind == user.Kind.STAFF:
-            position = user.active_positions().filter(role="reception").first()
-            if position is not None:
-                return position.agency
+        desk = reception_agency(user)
+        if desk is not None:
+            return desk
         raise ValidationError(
             {"receiving_agency": [_("Say where the dossier is filed (receiving_agency).")]}
         )
@@ -201,8 +217,7 @@ class DossierDetailView(APIView):
     @extend_schema(responses=DossierDetailSerializer)
     def get(self, request, code):
         """One dossier: state, due dates, steps, documents and the caller's allowed actions."""
-        dossier = get_dossier_for(request.user, code)
-        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+        return Response(detail_body(request, get_dossier_for(request.user, code)))
 
 
 class TransitionView(APIView):
@@ -218,7 +233,7 @@ class TransitionView(APIView):
         except services.TransitionRefused as error:
             raise _refusal(error) from error
         dossier = get_dossier_for(request.user, str(dossier.reference))
-        return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
+        return Response(detail_body(request, dossier))
 
 
 class EventListView(APIView):

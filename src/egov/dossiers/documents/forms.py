@@ -1,13 +1,17 @@
 """The official one-stop forms as PDF, and the tracking book as PDF or XLSX.
 
-Forms of Circular 01/2018/TT-VPCP (forms 01–06) and of Circular 03/2025/TT-VPCP (forms 01–07),
-chosen by the date the dossier started under (received, else submitted, else created): an old
-dossier keeps the forms of its regime. The layout follows Decree 30/2020/NĐ-CP: Times New Roman
-metrics (Tinos, shipped by the npm package ``@fontsource/tinos`` and embedded in the PDF), 13 pt,
-A4 with margins top/bottom 20 mm, left 30 mm, right 15 mm.
+Forms of Circular 01/2018/TT-VPCP (forms 01–06) and of Circular 03/2025/TT-VPCP (forms 01–07,
+from 15 September 2025), chosen by the date the dossier started under (received, else submitted,
+else created): an old dossier keeps the forms of its regime. Sources and what remains to verify:
+``REGIMES`` below and ``SOURCES.md`` next to this file.
+
+The layout follows Decree 30/2020/NĐ-CP: Times New Roman metrics (Tinos, shipped by the npm
+package ``@fontsource/tinos`` and embedded in the PDF), 13 pt, A4 with margins top/bottom 20 mm,
+left 30 mm, right 15 mm.
 
 ``render_form(dossier, name)`` raises ``FormNotApplicable`` when the form does not exist in the
-dossier's regime or does not apply to the dossier in its state (the API answers 409).
+dossier's regime (the message names the form, the day the dossier started and the circular that
+has the form) or does not apply to the dossier in its state (the API answers 409 with it).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -48,6 +52,8 @@ class Regime:
     numbers: dict
     titles: dict
     desk: str  # what the one-stop desk is called in the forms
+    # Forms whose content differs from the shared template: form → template name.
+    templates: dict = field(default_factory=dict)
 
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -55,15 +61,50 @@ class Regime:
     def number(self, form: str) -> str:
         return self.numbers[form]
 
+    def template(self, form: str, default: str) -> str:
+        return self.templates.get(form, default)
 
+
+# Sources (what each one shows: SOURCES.md next to this file), researched in stored copies of
+# public pages; the official gazette texts (vbpl.vn, congbao.chinhphu.vn) were not available,
+# so whatever no source states is marked (verify).
+#
+# [1] https://hethongphapluat.com/thong-tu-03-2025-tt-vpcp-huong-dan-nghi-dinh-118-2025-nd-cp-thuc-hien-thu-tuc-hanh-chinh-theo-co-che-mot-cua-mot-cua-lien-thong-tai-bo-phan-mot-cua-va-cong-dich-vu-cong-quoc-gia-do-van-phong-chinh-phu-ban-hanh.html
+#     full text, heading: “Số: 03/2025/TT-VPCP – Hà Nội, ngày 15 tháng 9 năm 2025”; cites
+#     “Nghị định số 118/2025/NĐ-CP ngày 09 tháng 6 năm 2025”; scope: the one-stop desks, “các
+#     biểu mẫu trong giải quyết thủ tục hành chính”, dossier codes, sector codes.
+# [2] https://thuviennhadat.vn/phap-luat/tai-file-word-bieu-mau-thong-tu-03-2025-tt-vpcp-ve-giai-quyet-thu-tuc-hanh-chinh-tai-bo-phan-mot-cua-708489.html
+#     Appendix I of Circular 03/2025: forms 01–07 and their titles (below), “từ ngày 15/9/2025”.
+# [3] https://hethongphapluat.vn/quyet-dinh-128-2025-qd-ubnd-ve-quy-che-hoat-dong-cua-trung-tam-phuc-vu-hanh-chinh-cong-tinh-thanh-hoa.html
+#     Thanh Hóa Decision 128/2025/QĐ-UBND (09/10/2025) cites Circular 03/2025 “ngày 15 tháng 9
+#     năm 2025” and Decree 118/2025 “ngày 09 tháng 6 năm 2025”.
+# [4] https://news.laodong.vn/thoi-su/ubnd-cap-tinh-quyet-dinh-thanh-lap-trung-tam-phuc-vu-hanh-chinh-cong-tu-172025-1529264.ldo
+#     Decree 118/2025: service centres at province and commune level from 1 July 2025.
+# [5] A public GitHub repository (a Thanh Hóa one-stop system, React component PhieuHuongDan):
+#     “Theo Mẫu số 02, ban hành kèm theo Thông tư số 01/2018/TT-VPCP, ngày 23/11/2018”.
+#
+# Verified: Circular 03/2025 issued 15/09/2025 [1][3]; its forms 01–07 and their titles [2],
+# the same list in an independent write-up (SOURCES.md); Decree 118/2025 issued 09/06/2025
+# [1][3]; Circular 01/2018 issued 23/11/2018 [5].
+# (verify) Circular 03/2025 in force on 15/09/2025: [2] says its forms apply from that day, but
+#   the article on entry into force was not read. Until then (1 July – 14 September 2025: Decree
+#   118/2025 in force, Circular 03/2025 not yet issued) dossiers keep the 2018 set of forms,
+#   which is what desks could use; whether Circular 01/2018 formally lapsed with Decree 61/2018
+#   on 1 July 2025 was not checked.
+# (verify) Decree 118/2025 in force 1 July 2025 [4] (indirect), replacing Decree 61/2018 and
+#   107/2021; Decree 61/2018 dated 23/04/2018 and in force 21/08/2018 (no source found);
+#   Circular 01/2018 in force 08/01/2019 (no source found: before that date dossiers fall back to
+#   the first set anyway).
+# (verify) The body of every 2025 form: Appendix I itself was not read. Forms 01–03 and 06–07
+#   reuse the 2018 layouts; form 04 (apology and request to extend the time) and form 05 (notice
+#   of stopping) have their own drafts.
 REGIMES = [
-    # Circular 01/2018/TT-VPCP guiding Decree 61/2018/NĐ-CP. The date in force is the brief's
-    # (verify: the circular is dated 23/11/2018).
+    # Circular 01/2018/TT-VPCP of 23/11/2018, guiding Decree 61/2018/NĐ-CP.
     Regime(
         "2018",
         legal_basis="Thông tư số 01/2018/TT-VPCP",
-        valid_from=dt.date(2018, 7, 1),
-        valid_to=dt.date(2025, 6, 30),
+        valid_from=dt.date(2019, 1, 8),  # (verify) in force 08/01/2019
+        valid_to=dt.date(2025, 9, 14),  # the day before Circular 03/2025 (verify)
         numbers={
             "receipt": "01",
             "supplement": "02",
@@ -82,15 +123,12 @@ REGIMES = [
         },
         desk="Bộ phận tiếp nhận và trả kết quả",
     ),
-    # Circular 03/2025/TT-VPCP guiding Decree 118/2025/NĐ-CP (in force 1 July 2025).
-    # VERIFY against the official text of Circular 03/2025: its date in force (it is reported as
-    # issued on 15/09/2025), the numbering, the titles (reported: form 04 "Văn bản xin lỗi và
-    # đề nghị gia hạn thời gian giải quyết", form 05 "Thông báo dừng giải quyết hồ sơ") and the
-    # content of forms 04 and 05, which here reuse the wording of the 2018 apology.
+    # Circular 03/2025/TT-VPCP of 15/09/2025, guiding Decree 118/2025/NĐ-CP: Appendix I, forms
+    # 01–07 [2]. Form 04 now asks to extend the processing time, form 05 is new.
     Regime(
         "2025",
         legal_basis="Thông tư số 03/2025/TT-VPCP",
-        valid_from=dt.date(2025, 7, 1),
+        valid_from=dt.date(2025, 9, 15),  # issued 15/09/2025 [1][3]; in force that day (verify)
         valid_to=None,
         numbers={
             "receipt": "01",
@@ -111,6 +149,7 @@ REGIMES = [
             TRACKING_BOOK: "SỔ THEO DÕI HỒ SƠ",
         },
         desk="Bộ phận Một cửa",
+        templates={"apology": "dossiers/forms/apology_2025.html"},
     ),
 ]
 
@@ -123,10 +162,15 @@ def regime_on(day: dt.date) -> Regime:
     return REGIMES[0] if day < REGIMES[0].valid_from else REGIMES[-1]
 
 
+def started_on(dossier) -> dt.date:
+    """The day (Vietnam time) the dossier started: received, else submitted, else created."""
+    started = dossier.received_at or dossier.submitted_at or dossier.created_at or timezone.now()
+    return timezone.localdate(started)
+
+
 def regime_for(dossier) -> Regime:
     """The regime the dossier started under: received, else submitted, else created."""
-    started = dossier.received_at or dossier.submitted_at or dossier.created_at or timezone.now()
-    return regime_on(timezone.localdate(started))
+    return regime_on(started_on(dossier))
 
 
 # --- Vietnamese formatting ------------------------------------------------------------------
@@ -279,15 +323,26 @@ def _statutory_time(version) -> str:
     return f"{number(version.time_value)} {TIME_UNITS.get(version.time_unit, '')}".strip()
 
 
-def _require(regime: Regime, form: str) -> None:
-    if form not in regime.numbers:
-        raise FormNotApplicable(
-            _(
-                "Form “%(form)s” does not exist under %(regime)s, which applies to this dossier "
-                "(from the date it was received)."
-            )
-            % {"form": form, "regime": regime.legal_basis}
+def _require(regime: Regime, form: str, dossier=None) -> None:
+    """Raise ``FormNotApplicable`` when ``form`` is not part of ``regime``, naming the form, the
+    day the dossier started and the set(s) of forms that have it."""
+    if form in regime.numbers:
+        return
+    elsewhere = [other for other in REGIMES if form in other.numbers]
+    title = elsewhere[0].titles[form].capitalize() if elsewhere else form
+    others = "; ".join(f"{other.legal_basis} (Mẫu số {other.number(form)})" for other in elsewhere)
+    raise FormNotApplicable(
+        _(
+            "“%(title)s” is not a form of %(regime)s, the set of forms that applies to this "
+            "dossier (it started on %(day)s); it exists only under %(others)s."
         )
+        % {
+            "title": title,
+            "regime": regime.legal_basis,
+            "day": dmy(started_on(dossier)) if dossier is not None else "",
+            "others": others,
+        }
+    )
 
 
 def desk_name(agency, regime: Regime) -> str:
@@ -301,7 +356,7 @@ def desk_name(agency, regime: Regime) -> str:
 
 
 def _base_context(dossier, form: str, regime: Regime, agency) -> dict:
-    _require(regime, form)
+    _require(regime, form, dossier)
     version = dossier.procedure_version
     receiving = dossier.receiving_agency.organisation()
     return {
@@ -331,7 +386,12 @@ def _receipt(dossier, regime):
     context = _base_context(dossier, "receipt", regime, dossier.receiving_agency)
     receiving = context["receiving"]
     where = RETURN_LABELS.get(dossier.return_mode or "counter", RETURN_LABELS["counter"])
-    fees = [{"name": fee.name, "amount": vnd(fee.amount)} for fee in version.fees.all()]
+    # A fee by table is printed whole (each case and its amount): the officer has not yet
+    # decided which case applies when the receipt is printed.
+    fees = [
+        {"name": fee.name, "amount": fee.amount_text if fee.is_table else vnd(fee.amount)}
+        for fee in version.fees.all()
+    ]
     received = dossier.documents.filter(is_result=False)
     context.update(
         place_date=place_date(dossier.received_at),
@@ -462,7 +522,7 @@ def _control_sheet(dossier, regime):
 def _stop_notice(dossier, regime):
     from ..workflow import State
 
-    _require(regime, "stop-notice")
+    _require(regime, "stop-notice", dossier)
     if dossier.state != State.STOPPED:
         raise FormNotApplicable(
             _("The stop notice applies only to a dossier whose processing was stopped.")
@@ -494,8 +554,10 @@ def render_form(dossier, name: str) -> bytes:
     """The official form ``name`` (one of ``FORMS``) of ``dossier`` as PDF."""
     if name not in BUILDERS:
         raise ValueError(f"Unknown form {name!r}; expected one of {', '.join(FORMS)}.")
-    template, context = BUILDERS[name](dossier, regime_for(dossier))
-    return render_pdf(template, context)
+    regime = regime_for(dossier)
+    _require(regime, name, dossier)  # before the state checks: the clearer answer
+    template, context = BUILDERS[name](dossier, regime)
+    return render_pdf(regime.template(name, template), context)
 
 
 # --- the tracking book (sổ theo dõi hồ sơ) -------------------------------------------------

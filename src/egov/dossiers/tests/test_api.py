@@ -28,6 +28,22 @@ def test_counter_intake_over_the_api_returns_the_receipt_data(client, desk, proc
     assert body["links"]["receipt"] == f"/api/v1/dossiers/{body['code']}/forms/receipt.pdf"
     detail = client.get(body["links"]["self"]).json()
     assert any(a["action"] == "handover" for a in detail["allowed_actions"])
+    assert [s["agency"] for s in detail["steps"]][0] == "000.00.21.H16"
+    assert detail["steps"][0]["status"] == "active"
+    assert detail["steps"][0]["assignee"] == desk["officer"].username
+
+
+def test_counter_intake_is_one_audit_event_naming_the_documents(client, desk, procedures):
+    from egov.core.models import AuditEvent
+
+    client.force_login(desk["officer"])
+    version = procedures["1.000001"]
+    code = intake(client, version).json()["code"]
+    events = AuditEvent.objects.filter(object_label__contains=code)
+    assert [e.action for e in events] == ["dossier.receive"]
+    assert [f["name"] for f in events[0].changes["files"]] == [
+        d.name for d in version.documents.all()
+    ]
 
 
 def test_a_wrong_citizen_id_is_refused_with_the_field_named(client, desk, procedures):

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -22,6 +23,7 @@ from egov.dossiers import services
 from egov.dossiers.documents.forms import (
     FormNotApplicable,
     place_date,
+    regime_for,
     regime_on,
     render_form,
     render_tracking_book,
@@ -136,6 +138,23 @@ def test_the_receipt_tells_the_citizen_what_was_received_and_when_to_come_back(
     assert qr_codes_of(pdf, tmp_path) == [
         f"https://dichvucong.daknong.gov.vn/tra-cuu/?code={dossier.code}"
     ]
+
+
+def test_a_fee_by_table_is_printed_case_by_case_on_the_receipt(desk, procedures, at, tmp_path):
+    """The officer has not chosen the case when the receipt is printed: every case shows."""
+    version = procedures["1.000001"]
+    version.fees.update(
+        amount=None,
+        rows=[
+            {"condition": "Nhà ở riêng lẻ", "amount": 75000, "unit": "đồng/giấy phép"},
+            {"condition": "Công trình khác", "amount": 150000, "unit": "đồng/giấy phép"},
+        ],
+    )
+    dossier = received_at_counter(desk, version, at, dt.datetime(2025, 3, 10, 9, 30))
+    text = " ".join(text_of(render_form(dossier, "receipt"), tmp_path).split())
+    assert "Nhà ở riêng lẻ: 75.000 đồng/giấy phép" in text
+    assert "Công trình khác: 150.000 đồng/giấy phép" in text
+    assert not re.search(r"(?<![\d.])0 đồng", text)  # no table priced at nothing
 
 
 def test_the_forms_embed_the_shipped_times_compatible_font(desk, procedures, at, tmp_path):
@@ -280,34 +299,200 @@ def test_the_control_sheet_has_a_row_per_handover_with_its_timeliness(
     assert "Nhận: Sở Tư pháp" in rows and stp_staff["specialist"].get_full_name() in rows
 
 
-# --- regimes: Circular 01/2018 until 30 June 2025, Circular 03/2025 after ----------------------
-def test_the_regime_follows_the_date_the_dossier_was_received(
+# --- regimes: Circular 01/2018 until 14 September 2025, Circular 03/2025 from 15 September -----
+TITLES_2018 = {  # Circular 01/2018/TT-VPCP, forms 01–06
+    "receipt": ("01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+    "supplement": ("02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+    "refusal": ("03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+    "apology": ("04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+    "control-sheet": ("05", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+}
+TITLES_2025 = {  # Circular 03/2025/TT-VPCP, Appendix I, forms 01–07 (documents/SOURCES.md)
+    "receipt": ("01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+    "supplement": ("02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+    "refusal": ("03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+    "apology": ("04", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT"),
+    "stop-notice": ("05", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ"),
+    "control-sheet": ("06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+}
+LAST_DAY_2018 = dt.datetime(2025, 9, 12, 16, 0)  # Friday before Circular 03/2025 (15/09/2025)
+FIRST_DAY_2025 = dt.datetime(2025, 9, 15, 7, 30)  # Monday, the day Circular 03/2025 was issued
+
+
+def test_the_boundary_day_picks_the_regime_in_vietnam_time():
+    assert regime_on(dt.date(2019, 1, 8)).key == "2018"
+    assert regime_on(dt.date(2025, 6, 30)).key == "2018"
+    # Decree 118/2025 is in force from 1 July, but its forms came with Circular 03/2025.
+    assert regime_on(dt.date(2025, 7, 1)).key == "2018"
+    assert regime_on(dt.date(2025, 9, 14)).key == "2018"
+    assert regime_on(dt.date(2025, 9, 15)).key == "2025"
+    assert regime_on(dt.date(2030, 1, 1)).key == "2025"
+    assert regime_on(dt.date(2010, 1, 1)).key == "2018"  # before all: the earliest set
+
+    def received(moment):
+        return SimpleNamespace(received_at=moment, submitted_at=None, created_at=None)
+
+    utc = dt.UTC
+    # 00:30 on 15/09/2025 in Vietnam (UTC+7) is still 14/09 in UTC: the Vietnam day counts.
+    assert regime_for(received(dt.datetime(2025, 9, 14, 17, 30, tzinfo=utc))).key == "2025"
+    assert regime_for(received(dt.datetime(2025, 9, 14, 16, 59, tzinfo=utc))).key == "2018"
+    # Not received yet: the day it was submitted, else created.
+    submitted = SimpleNamespace(
+        received_at=None,
+        submitted_at=dt.datetime(2025, 9, 15, 1, 0, tzinfo=utc),
+        created_at=dt.datetime(2025, 9, 10, 1, 0, tzinfo=utc),
+    )
+    assert regime_for(submitted).key == "2025"
+
+
+def _started(dossier, moment):
+    """Date a dossier not yet received as if opened at ``moment`` (``created_at`` is automatic)."""
+    type(dossier).objects.filter(pk=dossier.pk).update(created_at=timezone.make_aware(moment))
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _at_the_department(desk, stp_staff, version, at, moment):
+    """Received at ``moment``, handed to Sở Tư pháp and assigned to its specialist."""
+    dossier = received_at_counter(desk, version, at, moment)
+    at(moment + dt.timedelta(minutes=30))
+    dossier = services.handover(desk["officer"], dossier)
+    return services.assign(stp_staff["head"], dossier, stp_staff["specialist"])
+
+
+def _every_form(desk, stp_staff, version, at, moment):
+    """Dossiers started at ``moment`` in every state that has a form: {form: dossier}."""
+    received = received_at_counter(desk, version, at, moment)
+
+    apologised = _at_the_department(desk, stp_staff, version, at, moment)
+    at(moment + dt.timedelta(days=7))
+    apologised = services.apologize(
+        stp_staff["director"],
+        apologised,
+        timezone.make_aware(moment + dt.timedelta(days=14)),
+        "Cần xác minh thêm thông tin",
+    )
+
+    stopped = received_at_counter(desk, version, at, moment)
+    at(moment + dt.timedelta(days=1))
+    stopped = services.stop(desk["officer"], stopped, "Người nộp rút hồ sơ")
+
+    at(moment)
+    first_only = [{"requirement": version.documents.first()}]
+    incomplete = _started(open_at_counter(desk, version, documents=first_only), moment)
+    incomplete = services.request_supplement(
+        desk["officer"], incomplete, [{"name": "Bản sao giấy tờ tùy thân"}], "Thiếu giấy tờ"
+    )
+    refused = _started(open_at_counter(desk, version), moment)
+    refused = services.refuse(desk["officer"], refused, "Không thuộc thẩm quyền giải quyết")
+    return {
+        "receipt": received,
+        "supplement": incomplete,
+        "refusal": refused,
+        "apology": apologised,
+        "control-sheet": received,
+        "stop-notice": stopped,
+    }
+
+
+@pytest.mark.parametrize(
+    ("moment", "titles", "basis"),
+    [
+        (LAST_DAY_2018, TITLES_2018, "01/2018"),
+        (FIRST_DAY_2025, TITLES_2025, "03/2025"),
+    ],
+    ids=["2018", "2025"],
+)
+def test_each_regime_prints_its_own_numbers_and_titles(
+    desk, stp_staff, procedures, at, tmp_path, moment, titles, basis
+):
+    dossiers = _every_form(desk, stp_staff, procedures["1.000001"], at, moment)
+    other = {**TITLES_2018, **TITLES_2025}
+    for form, dossier in dossiers.items():
+        assert basis in regime_for(dossier).legal_basis, form
+        if form not in titles:  # the stop notice of 2025: none before
+            with pytest.raises(FormNotApplicable, match=basis):
+                render_form(dossier, form)
+            continue
+        number, title = titles[form]
+        text = text_of(render_form(dossier, form), tmp_path)
+        assert f"Mẫu số {number}" in text, form
+        assert title in text, form
+        if other[form][1] != title:
+            assert other[form][1] not in text, form
+
+
+def test_the_2025_apology_asks_to_extend_the_processing_time(
     desk, stp_staff, procedures, at, tmp_path
 ):
-    assert regime_on(dt.date(2025, 6, 30)).key == "2018"
-    assert regime_on(dt.date(2025, 7, 1)).key == "2025"
+    moment = dt.datetime(2025, 9, 15, 9, 30)
+    dossier = _at_the_department(desk, stp_staff, procedures["1.000001"], at, moment)
+    at(dt.datetime(2025, 9, 22, 10, 0))
+    dossier = services.apologize(
+        stp_staff["director"],
+        dossier,
+        timezone.make_aware(dt.datetime(2025, 9, 25, 17, 0)),
+        "Cần xác minh thêm thông tin lý lịch",
+    )
+    text = text_of(render_form(dossier, "apology"), tmp_path)
+    assert "Mẫu số 04" in text
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "PHIẾU XIN LỖI" not in text and "hẹn trả kết quả vào" not in text
+    assert "Kính gửi: Ông/Bà Nguyễn Văn An" in text
+    assert "Ngày 15/09/2025, Trung tâm Hành chính công tiếp nhận" in text and dossier.code in text
+    assert "17 giờ 00 phút, ngày 22/09/2025" in text  # the original appointment
+    assert "Lý do: Cần xác minh thêm thông tin lý lịch" in text
+    assert (
+        "xin lỗi Ông/Bà vì sự chậm trễ này và đề nghị gia hạn thời gian giải quyết hồ sơ đến: "
+        "17 giờ 00 phút, ngày 25/09/2025" in text
+    )
+    assert "Đắk Nông, ngày 22 tháng 9 năm 2025" in text
+    assert "THỦ TRƯỞNG CƠ QUAN" in text and stp_staff["director"].get_full_name() in text
+
+
+def test_a_dossier_keeps_the_forms_it_started_under(desk, stp_staff, procedures, at, tmp_path):
     version = procedures["1.000001"]
-    march = received_at_counter(desk, version, at, dt.datetime(2025, 3, 10, 9, 30))
+    # Received in July 2025: Decree 118/2025 in force, Circular 03/2025 not issued yet.
     july = received_at_counter(desk, version, at, dt.datetime(2025, 7, 10, 9, 30))
+    september = received_at_counter(desk, version, at, FIRST_DAY_2025)
 
-    assert "Mẫu số 05" in text_of(render_form(march, "control-sheet"), tmp_path)
-    july_sheet = text_of(render_form(july, "control-sheet"), tmp_path)
-    assert "Mẫu số 06" in july_sheet and "Mẫu số 05" not in july_sheet
-    assert "Mẫu số 01" in text_of(render_form(july, "receipt"), tmp_path)
-
-    # The stop notice is a form of 2025 only: an old dossier stopped today has none.
-    at(dt.datetime(2025, 7, 11, 8, 0))
-    march = services.stop(desk["officer"], march, "Người nộp hồ sơ rút hồ sơ")
-    with pytest.raises(FormNotApplicable, match="01/2018"):
-        render_form(march, "stop-notice")
-    with pytest.raises(FormNotApplicable):
-        render_form(july, "stop-notice")
+    # Stopped after 15/09/2025, the July dossier still has the 2018 forms: no stop notice.
+    at(dt.datetime(2025, 9, 16, 8, 0))
     july = services.stop(desk["officer"], july, "Người nộp hồ sơ rút hồ sơ")
-    notice = text_of(render_form(july, "stop-notice"), tmp_path)
-    assert "Mẫu số 05" in notice
-    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in notice
-    assert "Người nộp hồ sơ rút hồ sơ" in notice and july.code in notice
-    assert "Ngày 10/07/2025" in notice and "THỦ TRƯỞNG CƠ QUAN" in notice
+    july_sheet = text_of(render_form(july, "control-sheet"), tmp_path)
+    assert "Mẫu số 05" in july_sheet and "Mẫu số 06" not in july_sheet
+    with pytest.raises(FormNotApplicable) as refused:
+        render_form(july, "stop-notice")
+    message = str(refused.value)
+    assert "Thông báo dừng giải quyết hồ sơ" in message
+    assert "01/2018" in message and "10/07/2025" in message
+    assert "03/2025/TT-VPCP (Mẫu số 05)" in message
+
+    with pytest.raises(FormNotApplicable):  # not stopped
+        render_form(september, "stop-notice")
+    september = services.stop(desk["officer"], september, "Người nộp hồ sơ rút hồ sơ")
+    notice = text_of(render_form(september, "stop-notice"), tmp_path)
+    assert "Mẫu số 05" in notice and "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in notice
+    assert "Người nộp hồ sơ rút hồ sơ" in notice and september.code in notice
+    assert "Ngày 15/09/2025" in notice and "THỦ TRƯỞNG CƠ QUAN" in notice
+    sheet = text_of(render_form(september, "control-sheet"), tmp_path)
+    assert "Mẫu số 06" in sheet and "Mẫu số 05" not in sheet
+
+
+def test_the_tracking_book_is_numbered_by_the_regime_at_the_end_of_its_period(
+    desk, procedures, at, tmp_path
+):
+    version = procedures["1.000001"]
+    before = received_at_counter(desk, version, at, LAST_DAY_2018)
+    after = received_at_counter(desk, version, at, FIRST_DAY_2025)
+    september = (dt.date(2025, 9, 1), dt.date(2025, 9, 12))
+    text = text_of(render_tracking_book(desk["center"], *september), tmp_path)
+    assert "Mẫu số 06" in text and before.code in text and after.code not in text
+    text = text_of(
+        render_tracking_book(desk["center"], dt.date(2025, 9, 1), dt.date(2025, 9, 30)), tmp_path
+    )
+    assert "Mẫu số 07" in text and "SỔ THEO DÕI HỒ SƠ" in text
+    assert before.code in text and after.code in text
 
 
 def test_dates_and_money_are_written_the_official_way():
@@ -386,3 +571,24 @@ def test_the_forms_over_the_api(client, desk, procedures, at, tree, make_officia
     # An official of another agency does not learn that the dossier exists.
     client.force_login(make_official("motcua.cujut", tree["cujut"], Role.RECEPTION))
     assert client.get(url + "receipt.pdf").status_code == 404
+
+
+def test_the_api_says_which_circular_has_a_form_the_dossier_lacks(client, desk, procedures, at):
+    version = procedures["1.000001"]
+    july = received_at_counter(desk, version, at, dt.datetime(2025, 7, 10, 9, 30))
+    october = received_at_counter(desk, version, at, dt.datetime(2025, 10, 1, 9, 30))
+    at(dt.datetime(2025, 10, 2, 8, 0))
+    july = services.stop(desk["officer"], july, "Người nộp hồ sơ rút hồ sơ")
+    october = services.stop(desk["officer"], october, "Người nộp hồ sơ rút hồ sơ")
+    client.force_login(desk["officer"])
+
+    conflict = client.get(f"/api/v1/dossiers/{july.code}/forms/stop-notice.pdf")
+    assert conflict.status_code == 409
+    message = conflict.json()["error"]["message"]
+    assert "Thông báo dừng giải quyết hồ sơ" in message
+    assert "Thông tư số 01/2018/TT-VPCP" in message and "10/07/2025" in message
+    assert "Thông tư số 03/2025/TT-VPCP (Mẫu số 05)" in message
+
+    response = client.get(f"/api/v1/dossiers/{october.code}/forms/stop-notice.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")

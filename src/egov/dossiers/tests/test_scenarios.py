@@ -195,6 +195,41 @@ def test_a_supplement_during_processing_pauses_the_clock(desk, stp_staff, proced
     assert pause.ended_at and pause.reason == "Cần bổ sung hộ khẩu"
 
 
+def test_the_audit_trail_names_the_files_a_supplement_brings(desk, stp_staff, procedures, at):
+    """Whoever reads the timeline later can tell which scan arrived with the supplement, and
+    that it is the same file as the one in storage (its SHA-256)."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    version = procedures["1.000001"]
+    dossier = _to_processing(desk, stp_staff, version, at, dt.datetime(2025, 3, 10, 9, 30))
+    at(dt.datetime(2025, 3, 11, 8, 0))
+    dossier = services.pause_for_supplement(
+        stp_staff["specialist"], dossier, [{"name": "Bản sao hộ khẩu"}], "Cần bổ sung hộ khẩu"
+    )
+    content = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    scan = SimpleUploadedFile("ho-khau.pdf", content, content_type="application/pdf")
+    at(dt.datetime(2025, 3, 12, 8, 0))
+    services.resume(
+        desk["officer"],
+        dossier,
+        "Đã bổ sung",
+        documents=[{"name": "Bản sao hộ khẩu", "file": scan}],
+    )
+    event = AuditEvent.objects.get(action="dossier.resume", object_id=str(dossier.pk))
+    assert event.changes["files"] == [
+        {
+            "name": "Bản sao hộ khẩu",
+            "kind": "original",
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        }
+    ]
+    opened = AuditEvent.objects.get(action="dossier.create", object_id=str(dossier.pk))
+    assert [f["name"] for f in opened.changes["files"]] == [d.name for d in version.documents.all()]
+
+
 def test_after_15h_counts_from_the_next_working_day(desk, procedures, at):
     from egov.catalog.services import import_row, provincial_agencies
 

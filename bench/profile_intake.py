@@ -1,0 +1,80 @@
+"""Where one counter intake spends its time, in-process: SQL statements and a cProfile.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench \
+        .venv/bin/python bench/profile_intake.py --requests 200 [--profile]
+
+Runs the real API view through Django's test client (no HTTP server, no client threads), so
+the figure is the server's own cost per intake: milliseconds of wall time and statements.
+"""
+
+import argparse
+import cProfile
+import pstats
+import time
+
+import _django  # noqa: F401
+from _http import _pids_named, _process_cpu
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from egov.catalog.models import Procedure
+from egov.core.models import User
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument("--sort", default="cumulative")
+    args = parser.parse_args()
+    version = Procedure.objects.get(code="2.001098").current
+    documents = [{"requirement": d.pk} for d in version.documents.all()]
+    client = Client(HTTP_HOST="127.0.0.1")
+    response = client.post("/api/v1/auth/token/", {"username": "tiepnhan.hcc",
+                                                   "password": "egov-demo-2018"},
+                           content_type="application/json")
+    token = response.json()["token"]
+    assert User.objects.filter(username="tiepnhan.hcc").exists()
+
+    def intake(i):
+        response = client.post("/api/v1/dossiers/", {
+            "procedure": version.procedure.code, "action": "receive",
+            "applicant_name": "Nguyễn Văn Bench", "applicant_id_type": "cccd",
+            "applicant_id_number": f"067090{i % 1000000:06d}",
+            "applicant_phone": "0912345678", "documents": documents},
+            content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+        assert response.status_code == 201, response.content[:300]
+
+    for i in range(20):
+        intake(i)
+    with CaptureQueriesContext(connection) as queries:
+        intake(20)
+    print(f"statements per intake: {len(queries)}")
+    if args.show_sql:
+        for q in queries.captured_queries:
+            print(f"  {q['time']}  {q['sql'][:220]}")
+    profiler = cProfile.Profile() if args.profile else None
+    def postgres_cpu():
+        return sum(_process_cpu(p) for p in _pids_named("postgres"))
+
+    started, cpu_started, pg_started = time.perf_counter(), time.process_time(), postgres_cpu()
+    if profiler:
+        profiler.enable()
+    for i in range(args.requests):
+        intake(100 + i)
+    if profiler:
+        profiler.disable()
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    pg = postgres_cpu() - pg_started
+    print(f"{args.requests} intakes in {elapsed:.2f} s: {1000 * elapsed / args.requests:.1f} ms "
+          f"each; CPU: {1000 * cpu / args.requests:.1f} ms in this process, "
+          f"{1000 * pg / args.requests:.1f} ms in PostgreSQL")
+    if profiler:
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
+        profiler.dump_stats("var/intake.prof")
+
+
+if __name__ == "__main__":
+    main()
