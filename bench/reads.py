@@ -14,7 +14,24 @@ import random
 from _http import request, run_clients, start_server, summary, token_for
 
 import _django  # noqa: F401
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from egov.core.models import User
 from egov.dossiers.models import Dossier
+
+
+def session_for(username: str) -> str:
+    """A logged-in session for ``username``, as the log-in page would leave it (a specialist
+    needs no second factor)."""
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def main():
@@ -30,6 +47,7 @@ def main():
     base = f"http://127.0.0.1:{args.port}"
     try:
         token = token_for(base, "chuyenvien.stttt", "egov-demo-2018")
+        cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_for('chuyenvien.stttt')}"}
         cases = {
             "API list, first page": lambda i: request(
                 "GET", f"{base}/api/v1/dossiers/?page_size=50", token=token),
@@ -39,6 +57,10 @@ def main():
                 "GET", f"{base}/api/v1/dossiers/{rng.choice(codes)}/", token=token),
             "API dossier timeline": lambda i: request(
                 "GET", f"{base}/api/v1/dossiers/{rng.choice(codes)}/events/", token=token),
+            "web inbox (my tasks)": lambda i: request(
+                "GET", f"{base}/dossiers/", headers=cookie),
+            "web dossier page": lambda i: request(
+                "GET", f"{base}/dossiers/{rng.choice(codes)}/", headers=cookie),
         }
         print(f"database: {total:,} dossiers")
         for name, job in cases.items():
