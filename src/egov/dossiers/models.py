@@ -175,7 +175,10 @@ class DossierParty(models.Model):
     indexed prefix search whatever the number of dossiers.
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="parties")
+    # Indexed by uniq_party, which starts with the dossier.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="parties", db_index=False
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     agency_path = models.CharField(max_length=255)
 
@@ -238,7 +241,10 @@ class StepStatus(models.TextChoices):
 class DossierStep(models.Model):
     """One step of the dossier's workflow, instantiated at receipt with its own due date."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    # Indexed by uniq_dossier_step, which starts with the dossier.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=StepKind.choices)
