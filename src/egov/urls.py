@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/v1/", include("egov.catalog.api.urls")),
     path("api/v1/", include("egov.dossiers.api.urls")),
     path("dossiers/", include("egov.dossiers.web.urls")),
+    path("", include("egov.pki.urls_authority")),
+    path("", include("egov.pki.urls_signatures")),
     path("tra-cuu/", lookup_page, name="lookup"),
     path("catalog/", include("egov.catalog.web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

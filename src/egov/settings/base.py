@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "egov.catalog",
     "egov.notifications",
     "egov.dossiers",
+    "egov.pki",
 ]
 
 MIDDLEWARE = [
@@ -220,11 +221,14 @@ EGOV_DEMO_LOADERS = [
     "egov.core.demo.loader.load",
     "egov.catalog.demo.loader.load",
     "egov.dossiers.demo.load",
+    "egov.pki.demo.load",
+    "egov.pki.demo_signing.load",
 ]
 EGOV_PERIODIC_JOBS = [
     ("check_deadlines", 300),
     ("verify_audit", 3600),
     ("clearsessions", 6 * 3600),
+    ("refresh_crls", 3600),
 ]
 
 # Number of reverse proxies in front of the web processes that append to X-Forwarded-For
@@ -248,6 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("EGOV_LOGIN_RATE", "20/min"),
         "lookup": env_str("EGOV_LOOKUP_RATE", "30/min"),
+        "signature_validation": env_str("EGOV_SIGNATURE_VALIDATION_RATE", "10/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -313,6 +318,34 @@ EGOV_REQUIRE_2FA_ROLES = env_list(
     "EGOV_REQUIRE_2FA_ROLES", "unit_leader,agency_leader,agency_admin,system_admin"
 )
 
+# --- Digital signatures: the province's certificate authority (egov.pki) ----------------------
+# Where new private keys are kept: "pkcs12" (encrypted files under EGOV_PKI_KEY_DIR) or
+# "pkcs11" (a hardware security module). CA and service keys (OCSP, TSA) may differ from holders'.
+EGOV_PKI_KEY_STORAGE = env_str("EGOV_PKI_KEY_STORAGE", "pkcs12")
+EGOV_PKI_CA_KEY_STORAGE = env_str("EGOV_PKI_CA_KEY_STORAGE", EGOV_PKI_KEY_STORAGE)
+EGOV_PKI_KEY_DIR = env_str("EGOV_PKI_KEY_DIR", str(VAR_DIR / "pki" / "keys"))
+# Secret the PKCS#12 passphrases are derived from; empty falls back to SECRET_KEY (set it in
+# production: rotating SECRET_KEY must not lock the keys away).
+EGOV_PKI_KEY_SECRET = env_str("EGOV_PKI_KEY_SECRET")
+EGOV_PKI_PKCS11_MODULE = env_str("EGOV_PKI_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+EGOV_PKI_PKCS11_TOKEN = env_str("EGOV_PKI_PKCS11_TOKEN", "egov")
+EGOV_PKI_PKCS11_PIN = env_str("EGOV_PKI_PKCS11_PIN")
+# Names of the CAs in the public URLs (/pki/ca/<name>.crt, /pki/crl/<name>.crl).
+EGOV_PKI_ROOT_CA_NAME = env_str("EGOV_PKI_ROOT_CA_NAME", "root-ca")
+EGOV_PKI_ISSUING_CA_NAME = env_str("EGOV_PKI_ISSUING_CA_NAME", "issuing-ca")
+EGOV_PKI_CA_KEY_SIZE = env_int("EGOV_PKI_CA_KEY_SIZE", 3072)
+EGOV_PKI_KEY_SIZE = env_int("EGOV_PKI_KEY_SIZE", 2048)
+EGOV_PKI_CERT_VALIDITY_DAYS = env_int("EGOV_PKI_CERT_VALIDITY_DAYS", 3 * 365)
+EGOV_PKI_CRL_VALIDITY_HOURS = env_int("EGOV_PKI_CRL_VALIDITY_HOURS", 48)
+EGOV_PKI_OCSP_VALIDITY_MINUTES = env_int("EGOV_PKI_OCSP_VALIDITY_MINUTES", 24 * 60)
+# Example OIDs under the documentation arc of RFC 5612: replace with the province's own.
+EGOV_PKI_CERT_POLICY_OID = env_str("EGOV_PKI_CERT_POLICY_OID", "1.3.6.1.4.1.32473.704.1")
+EGOV_PKI_TSA_POLICY_OID = env_str("EGOV_PKI_TSA_POLICY_OID", "1.3.6.1.4.1.32473.704.2")
+EGOV_PKI_TSA_ACCURACY_MS = env_int("EGOV_PKI_TSA_ACCURACY_MS", 1000)
+EGOV_PKI_EXPIRY_WARNING_DAYS = env_int("EGOV_PKI_EXPIRY_WARNING_DAYS", 30)
+# The public signature check (web page; the API uses the "signature_validation" throttle).
+EGOV_SIGNATURE_CHECK_RATE_PER_MINUTE = env_int("EGOV_SIGNATURE_CHECK_RATE_PER_MINUTE", 10)
+
 # --- Logging: structured JSON with the request id --------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -340,5 +373,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko logs a traceback for every untrusted or revoked certificate it meets; the
+        # public validation page meets them all day, and reports them in its answer.
+        "pyhanko.sign.validation.generic_cms": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }

@@ -1,6 +1,7 @@
 """Test settings: fast hashing, the database from DATABASE_URL (SQLite by default)."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 from .env import env_str
@@ -20,6 +21,8 @@ EGOV_FLUSH_WIPES_AUDIT = True
 EGOV_DEMO_ALLOWED = True
 # Tests never append anchors to the checkout's var/ (a test passes its own file when needed).
 EGOV_AUDIT_ANCHOR_FILE = ""
+# Key files of the test CAs and holders go to a directory of this test process, not var/.
+EGOV_PKI_KEY_DIR = os.path.join(tempfile.gettempdir(), f"egov-test-keys-{os.getpid()}")
 
 # SQLite tests use a file, not memory: concurrency scenarios run many connections at once,
 # which the shared in-memory database cannot serve (no busy waiting, table locks).

@@ -1,0 +1,433 @@
+"""Private keys that sign, wherever they are kept: an HSM (PKCS#11) or encrypted PKCS#12 files.
+
+Everything else in the CA names a key by a :class:`KeyRef` (storage kind + reference, as stored
+on the certificate or CA row) and asks this module to sign bytes with it. The key itself never
+leaves its store:
+
+- **PKCS#11** (``pkcs11``): the key pair is generated on the token, marked sensitive and not
+  extractable; we keep the token label and the key label (``"<token>/<label>"``). Signing sends
+  the data to the token (CKM_SHA256_RSA_PKCS). SoftHSM2 stands in for the HSM in tests and CI.
+- **PKCS#12** (``pkcs12``): the key is generated in memory and written at once to
+  ``EGOV_PKI_KEY_DIR/<reference>.p12``, encrypted with AES-256-CBC (PBES2, PBKDF2-SHA256). Each
+  file's passphrase is derived from ``EGOV_PKI_KEY_SECRET`` and the file's reference, so the
+  files alone are useless and no passphrase is stored anywhere. A decrypted key is kept in the
+  process's memory after its first use (signing needs it there anyway).
+
+No function here returns, logs or serialises a private key; ``KeyRef`` prints only its
+reference.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import algos
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from pyhanko.sign.signers import Signer, SimpleSigner
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from .models import KeyStorage
+
+logger = logging.getLogger(__name__)
+
+HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+# PBKDF2 rounds of the PKCS#12 encryption: slow enough against guessing, and paid only once per
+# key and process (decrypted keys are cached).
+PKCS12_KDF_ROUNDS = 100_000
+_CACHE_SIZE = 512
+
+
+class KeyStoreError(Exception):
+    """A key could not be created, found or used (missing file, token absent, wrong PIN…)."""
+
+
+@dataclass(frozen=True)
+class KeyRef:
+    """Names a private key: which store, and where in it. Safe to print and to store."""
+
+    storage: str
+    reference: str
+
+    def __repr__(self):
+        return f"KeyRef({self.storage}:{self.reference})"
+
+    @classmethod
+    def of(cls, row) -> KeyRef:
+        """The key of a ``Certificate`` or ``CertificateAuthority`` row."""
+        if row.key_storage == KeyStorage.EXTERNAL or not row.key_reference:
+            raise KeyStoreError(f"{row} has no key in our stores (the holder keeps it)")
+        return cls(row.key_storage, row.key_reference)
+
+
+# --- public interface -----------------------------------------------------------------------------
+def generate_key(storage: str, label: str, bits: int | None = None) -> KeyRef:
+    """Create an RSA key pair in ``storage`` and return its reference.
+
+    ``label`` is a readable hint (``"issuing-ca"``, ``"official-12"``); a random suffix makes
+    the reference unique, so a re-issued key never overwrites an old one.
+    """
+    bits = bits or settings.EGOV_PKI_KEY_SIZE
+    reference = f"{_slug(label)}-{secrets.token_hex(6)}"
+    if storage == KeyStorage.PKCS12:
+        _Pkcs12Store.generate(reference, bits)
+    elif storage == KeyStorage.PKCS11:
+        reference = _Hsm.generate(reference, bits)
+    else:
+        raise KeyStoreError(f"unknown key storage {storage!r}")
+    return KeyRef(storage, reference)
+
+
+def public_key_info(ref: KeyRef) -> asn1_keys.PublicKeyInfo:
+    """The public half of the key (SubjectPublicKeyInfo), to put in a certificate."""
+    if ref.storage == KeyStorage.PKCS12:
+        der = (
+            _Pkcs12Store.load(ref.reference)
+            .public_key()
+            .public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+        return asn1_keys.PublicKeyInfo.load(der)
+    return _Hsm.public_key_info(ref.reference)
+
+
+def sign(ref: KeyRef, data: bytes, hash_algo: str = "sha256") -> bytes:
+    """Sign ``data`` with RSASSA-PKCS1-v1_5 and ``hash_algo`` (the token hashes, too)."""
+    if hash_algo not in HASHES:
+        raise KeyStoreError(f"unsupported hash {hash_algo!r}")
+    if ref.storage == KeyStorage.PKCS12:
+        key = _Pkcs12Store.load(ref.reference)
+        return key.sign(data, padding.PKCS1v15(), HASHES[hash_algo]())
+    return _Hsm.sign(ref.reference, data, hash_algo)
+
+
+def signature_algorithm(hash_algo: str = "sha256") -> algos.SignedDigestAlgorithm:
+    """The AlgorithmIdentifier of what :func:`sign` produces."""
+    return algos.SignedDigestAlgorithm({"algorithm": f"{hash_algo}_rsa"})
+
+
+def signer_for(certificate, chain: list[asn1_x509.Certificate] | None = None) -> Signer:
+    """A pyHanko signer for ``certificate`` (a ``Certificate`` or ``CertificateAuthority`` row):
+    ``SimpleSigner`` for a PKCS#12 key, ``PKCS11Signer`` for a key on the HSM.
+
+    ``chain`` (issuing CA, then root) is registered with the signer so that signatures embed it;
+    by default it is read from the row's issuer.
+    """
+    ref = KeyRef.of(certificate)
+    cert = certificate.asn1
+    if chain is None:
+        chain = chain_of(certificate)
+    if ref.storage == KeyStorage.PKCS12:
+        key = _Pkcs12Store.load(ref.reference)
+        # pyHanko's SimpleSigner wants the key as asn1crypto; the bytes stay in this process.
+        key_info = asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        return SimpleSigner(
+            signing_cert=cert,
+            signing_key=key_info,
+            cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
+        )
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    token_label, key_label = _Hsm.split(ref.reference)
+    return PKCS11Signer(
+        pkcs11_session=_Hsm.session(token_label),
+        signing_cert=cert,
+        key_label=key_label,
+        ca_chain=chain,
+    )
+
+
+def chain_of(row) -> list[asn1_x509.Certificate]:
+    """CA certificates above ``row``, nearest first (issuing CA, then root)."""
+    chain = []
+    ca = getattr(row, "issuer", None) or getattr(row, "parent", None)
+    while ca is not None:
+        chain.append(ca.asn1)
+        ca = ca.parent
+    return chain
+
+
+def destroy_key(ref: KeyRef) -> None:
+    """Delete a key that never got a certificate (issuance failed after the key was made)."""
+    try:
+        if ref.storage == KeyStorage.PKCS12:
+            _Pkcs12Store.destroy(ref.reference)
+        elif ref.storage == KeyStorage.PKCS11:
+            _Hsm.destroy(ref.reference)
+    except Exception:  # noqa: BLE001 - clean-up must not hide the error that caused it
+        logger.warning("could not remove unused key %s", ref.reference)
+
+
+def reset_pkcs11() -> None:
+    """Forget open PKCS#11 sessions and re-initialise the module (tests create tokens after
+    the module was loaded; SoftHSM2 reads its token directory at initialisation)."""
+    _Hsm.reset()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "key"
+
+
+# --- encrypted PKCS#12 files ----------------------------------------------------------------------
+class _Pkcs12Store:
+    _cache: OrderedDict[str, rsa.RSAPrivateKey] = OrderedDict()
+    _lock = threading.Lock()
+
+    @staticmethod
+    def directory() -> Path:
+        path = Path(settings.EGOV_PKI_KEY_DIR)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return path
+
+    @staticmethod
+    def passphrase(reference: str) -> bytes:
+        secret = settings.EGOV_PKI_KEY_SECRET or settings.SECRET_KEY
+        if not secret:
+            raise ImproperlyConfigured("EGOV_PKI_KEY_SECRET (or SECRET_KEY) must be set")
+        digest = hmac.new(
+            secret.encode(), f"egov-pki-pkcs12:{reference}".encode(), hashlib.sha256
+        ).digest()
+        return base64.urlsafe_b64encode(digest)
+
+    @classmethod
+    def path(cls, reference: str) -> Path:
+        if not re.fullmatch(r"[a-z0-9-]+", reference):
+            raise KeyStoreError(f"bad key reference {reference!r}")
+        return cls.directory() / f"{reference}.p12"
+
+    @classmethod
+    def generate(cls, reference: str, bits: int) -> None:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+        encryption = (
+            serialization.PrivateFormat.PKCS12.encryption_builder()
+            .kdf_rounds(PKCS12_KDF_ROUNDS)
+            .key_cert_algorithm(pkcs12.PBES.PBESv2SHA256AndAES256CBC)
+            .hmac_hash(hashes.SHA256())
+            .build(cls.passphrase(reference))
+        )
+        blob = pkcs12.serialize_key_and_certificates(
+            reference.encode(), key, None, None, encryption
+        )
+        # Created owner-only and exclusively: an existing file is never overwritten.
+        fd = os.open(cls.path(reference), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        cls._remember(reference, key)
+
+    @classmethod
+    def load(cls, reference: str) -> rsa.RSAPrivateKey:
+        with cls._lock:
+            key = cls._cache.get(reference)
+            if key is not None:
+                cls._cache.move_to_end(reference)
+                return key
+        try:
+            blob = cls.path(reference).read_bytes()
+        except FileNotFoundError as error:
+            raise KeyStoreError(f"key file {reference}.p12 is missing") from error
+        try:
+            key, _cert, _extra = pkcs12.load_key_and_certificates(blob, cls.passphrase(reference))
+        except ValueError as error:
+            raise KeyStoreError(
+                f"key file {reference}.p12 cannot be decrypted (EGOV_PKI_KEY_SECRET changed?)"
+            ) from error
+        cls._remember(reference, key)
+        return key
+
+    @classmethod
+    def _remember(cls, reference: str, key) -> None:
+        with cls._lock:
+            cls._cache[reference] = key
+            cls._cache.move_to_end(reference)
+            while len(cls._cache) > _CACHE_SIZE:
+                cls._cache.popitem(last=False)
+
+    @classmethod
+    def destroy(cls, reference: str) -> None:
+        with cls._lock:
+            cls._cache.pop(reference, None)
+        cls.path(reference).unlink(missing_ok=True)
+
+
+# --- PKCS#11 (HSM) ------------------------------------------------------------------------------
+class _Hsm:
+    """One PKCS#11 module per process: a logged-in session per token (PKCS#11 login state is
+    shared by all sessions of an application), and one working session per thread and token."""
+
+    _lock = threading.RLock()
+    _lib = None
+    _pid = None
+    _login_sessions: dict = {}
+    _local = threading.local()
+
+    @staticmethod
+    def split(reference: str) -> tuple[str, str]:
+        token, _sep, label = reference.partition("/")
+        if not label:
+            raise KeyStoreError(f"bad PKCS#11 key reference {reference!r}")
+        return token, label
+
+    @classmethod
+    def reset(cls) -> None:
+        with cls._lock:
+            for session in cls._login_sessions.values():
+                with contextlib.suppress(Exception):  # the module is re-initialised next
+                    session.close()
+            cls._login_sessions = {}
+            cls._local = threading.local()
+            if cls._lib is not None:
+                try:
+                    cls._lib.reinitialize()
+                except Exception:  # noqa: BLE001
+                    cls._lib = None
+
+    @classmethod
+    def lib(cls):
+        import pkcs11
+
+        with cls._lock:
+            if cls._lib is not None and cls._pid != os.getpid():
+                # After fork() a PKCS#11 module must be initialised again in the child.
+                cls._login_sessions, cls._local = {}, threading.local()
+                cls._lib.reinitialize()
+                cls._pid = os.getpid()
+            if cls._lib is None:
+                module = settings.EGOV_PKI_PKCS11_MODULE
+                if not Path(module).exists():
+                    raise KeyStoreError(f"PKCS#11 module {module} is not installed")
+                cls._lib = pkcs11.lib(module)
+                cls._pid = os.getpid()
+            return cls._lib
+
+    @classmethod
+    def _token(cls, label: str):
+        import pkcs11
+
+        try:
+            return cls.lib().get_token(token_label=label)
+        except (pkcs11.NoSuchToken, pkcs11.MultipleTokensReturned):
+            # A token initialised after the module was loaded is seen after a re-initialisation.
+            cls.reset()
+            try:
+                return cls.lib().get_token(token_label=label)
+            except pkcs11.NoSuchToken as error:
+                raise KeyStoreError(f"no PKCS#11 token labelled {label!r}") from error
+
+    @classmethod
+    def session(cls, token_label: str):
+        """A read-write session of this thread on the token, logged in."""
+        import pkcs11
+
+        sessions = getattr(cls._local, "sessions", None)
+        if sessions is None:
+            sessions = cls._local.sessions = {}
+        if token_label in sessions:
+            return sessions[token_label]
+        with cls._lock:
+            token = cls._token(token_label)
+            if token_label not in cls._login_sessions:
+                try:
+                    cls._login_sessions[token_label] = token.open(
+                        user_pin=settings.EGOV_PKI_PKCS11_PIN, rw=True
+                    )
+                except pkcs11.UserAlreadyLoggedIn:
+                    cls._login_sessions[token_label] = token.open(rw=True)
+                except pkcs11.PKCS11Error as error:
+                    raise KeyStoreError(
+                        f"cannot log in to PKCS#11 token {token_label!r}: {type(error).__name__}"
+                    ) from error
+            sessions[token_label] = token.open(rw=True)
+        return sessions[token_label]
+
+    @classmethod
+    def generate(cls, label: str, bits: int) -> str:
+        from pkcs11 import Attribute, KeyType
+
+        token_label = settings.EGOV_PKI_PKCS11_TOKEN
+        session = cls.session(token_label)
+        key_id = hashlib.sha1(label.encode(), usedforsecurity=False).digest()
+        session.generate_keypair(
+            KeyType.RSA,
+            bits,
+            label=label,
+            id=key_id,
+            store=True,
+            public_template={Attribute.VERIFY: True, Attribute.TOKEN: True},
+            # The private key can sign and nothing else: it can never be read out or wrapped.
+            private_template={
+                Attribute.SIGN: True,
+                Attribute.TOKEN: True,
+                Attribute.PRIVATE: True,
+                Attribute.SENSITIVE: True,
+                Attribute.EXTRACTABLE: False,
+                Attribute.DECRYPT: False,
+                Attribute.UNWRAP: False,
+            },
+        )
+        return f"{token_label}/{label}"
+
+    @classmethod
+    def _key(cls, reference: str, object_class):
+        import pkcs11
+
+        token_label, label = cls.split(reference)
+        session = cls.session(token_label)
+        try:
+            return session.get_key(object_class=object_class, label=label)
+        except pkcs11.NoSuchKey as error:
+            raise KeyStoreError(f"no key {label!r} on token {token_label!r}") from error
+
+    @classmethod
+    def public_key_info(cls, reference: str) -> asn1_keys.PublicKeyInfo:
+        from pkcs11 import ObjectClass
+        from pkcs11.util.rsa import encode_rsa_public_key
+
+        public = cls._key(reference, ObjectClass.PUBLIC_KEY)
+        return asn1_keys.PublicKeyInfo(
+            {
+                "algorithm": {"algorithm": "rsa"},
+                "public_key": asn1_keys.RSAPublicKey.load(encode_rsa_public_key(public)),
+            }
+        )
+
+    @classmethod
+    def sign(cls, reference: str, data: bytes, hash_algo: str) -> bytes:
+        from pkcs11 import Mechanism, ObjectClass
+
+        mechanism = {
+            "sha256": Mechanism.SHA256_RSA_PKCS,
+            "sha384": Mechanism.SHA384_RSA_PKCS,
+            "sha512": Mechanism.SHA512_RSA_PKCS,
+        }[hash_algo]
+        key = cls._key(reference, ObjectClass.PRIVATE_KEY)
+        return key.sign(data, mechanism=mechanism)
+
+    @classmethod
+    def destroy(cls, reference: str) -> None:
+        from pkcs11 import ObjectClass
+
+        for object_class in (ObjectClass.PRIVATE_KEY, ObjectClass.PUBLIC_KEY):
+            cls._key(reference, object_class).destroy()

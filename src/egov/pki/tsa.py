@@ -1,0 +1,222 @@
+"""The timestamping authority (RFC 3161, with the ESS signing-certificate-v2 of RFC 5816).
+
+``POST /pki/tsa`` takes a DER ``TimeStampReq`` and answers a DER ``TimeStampResp``: granted with
+a token signed by the TSA certificate (EKU timeStamping, critical), or rejected with the RFC's
+failure code (badDataFormat for unreadable requests, badAlg for a weak or unknown hash,
+unacceptedPolicy for another policy) — never an HTML error page.
+
+- serial numbers: the time in nanoseconds followed by 64 random bits, so two tokens never share
+  one, across processes and machines, without a shared counter;
+- ``genTime`` to the second with the accuracy ``EGOV_PKI_TSA_ACCURACY_MS``; policy
+  ``EGOV_PKI_TSA_POLICY_OID``; the request's nonce is echoed; the TSA certificate and the
+  issuing CA go into the token when the request asks for them (certReq).
+
+:func:`timestamper` gives pyHanko a ``TimeStamper`` that stamps in-process with the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+
+from asn1crypto import algos, cms, core, tsp
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
+from pyhanko.sign.timestamps.api import TimeStamper
+
+from . import keys
+from .authority import now as utc_now
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPE_QUERY = "application/timestamp-query"
+CONTENT_TYPE_REPLY = "application/timestamp-reply"
+# Hashes accepted in a message imprint, with their digest sizes (SHA-1 is refused: too weak).
+IMPRINT_HASHES = {"sha256": 32, "sha384": 48, "sha512": 64, "sha3_256": 32, "sha3_512": 64}
+
+
+class TimestampRejected(Exception):
+    """The request is refused with an RFC 3161 failure code."""
+
+    def __init__(self, fail_info: str, text: str):
+        super().__init__(text)
+        self.fail_info = fail_info
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Authority:
+    """The TSA certificate, its key and the chain above it (read once, used many times)."""
+
+    certificate: asn1_x509.Certificate
+    key: keys.KeyRef
+    chain: tuple[asn1_x509.Certificate, ...]
+
+    @classmethod
+    def current(cls) -> Authority:
+        from .authority import current_service_certificate, issuing_ca
+        from .models import HolderKind
+
+        ca = issuing_ca()
+        row = current_service_certificate(ca, HolderKind.TSA) if ca else None
+        if row is None:
+            raise TimestampRejected("system_failure", "the timestamping authority is not set up")
+        return cls(row.asn1, keys.KeyRef.of(row), tuple(keys.chain_of(row)))
+
+
+def new_serial() -> int:
+    """Unique without coordination: nanoseconds since 1970, then 64 random bits."""
+    return (time.time_ns() << 64) | secrets.randbits(64)
+
+
+def _check(request: tsp.TimeStampReq) -> None:
+    request.native  # noqa: B018 - asn1crypto parses lazily: fail now on garbage
+    if request["version"].native != "v1":
+        raise TimestampRejected("bad_data_format", "unsupported request version")
+    imprint = request["message_imprint"]
+    algo = imprint["hash_algorithm"]["algorithm"].native
+    if algo not in IMPRINT_HASHES:
+        raise TimestampRejected("bad_alg", f"hash algorithm {algo} is not accepted")
+    if len(imprint["hashed_message"].native) != IMPRINT_HASHES[algo]:
+        raise TimestampRejected("bad_data_format", "the digest length does not match its hash")
+    policy = request["req_policy"].native
+    if policy is not None and policy != settings.EGOV_PKI_TSA_POLICY_OID:
+        raise TimestampRejected("unaccepted_policy", f"policy {policy} is not ours")
+    if request["extensions"].native:
+        raise TimestampRejected("unaccepted_extension", "request extensions are not supported")
+
+
+def _accuracy() -> dict:
+    seconds, millis = divmod(settings.EGOV_PKI_TSA_ACCURACY_MS, 1000)
+    accuracy = {}
+    if seconds:
+        accuracy["seconds"] = seconds
+    if millis:
+        accuracy["millis"] = millis
+    return accuracy
+
+
+def stamp(request: tsp.TimeStampReq, authority: Authority | None = None) -> tsp.TimeStampResp:
+    """A granted ``TimeStampResp`` for a checked request (raises :class:`TimestampRejected`)."""
+    _check(request)
+    authority = authority or Authority.current()
+    gen_time = utc_now()
+    info = {
+        "version": "v1",
+        "policy": settings.EGOV_PKI_TSA_POLICY_OID,
+        "message_imprint": request["message_imprint"],
+        "serial_number": new_serial(),
+        "gen_time": gen_time,
+        "accuracy": _accuracy(),
+        "ordering": False,
+        "tsa": asn1_x509.GeneralName(name="directory_name", value=authority.certificate.subject),
+    }
+    if request["nonce"].native is not None:
+        info["nonce"] = request["nonce"]
+    content = tsp.TSTInfo(info).dump()
+    signed_attrs = cms.CMSAttributes(
+        [
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(gen_time)})),
+            simple_cms_attribute(
+                "signing_certificate_v2", as_signing_certificate_v2(authority.certificate)
+            ),
+            simple_cms_attribute("message_digest", hashlib.sha256(content).digest()),
+        ]
+    )
+    signer_info = cms.SignerInfo(
+        {
+            "version": "v1",
+            "sid": cms.SignerIdentifier(
+                name="issuer_and_serial_number",
+                value={
+                    "issuer": authority.certificate.issuer,
+                    "serial_number": authority.certificate.serial_number,
+                },
+            ),
+            "digest_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+            "signed_attrs": signed_attrs,
+            "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "rsassa_pkcs1v15"}),
+            "signature": keys.sign(authority.key, signed_attrs.dump(), "sha256"),
+        }
+    )
+    signed_data = {
+        "version": "v3",
+        "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
+        "encap_content_info": {
+            "content_type": "tst_info",
+            "content": cms.ParsableOctetString(content),
+        },
+        "signer_infos": [signer_info],
+    }
+    if request["cert_req"].native:
+        signed_data["certificates"] = [authority.certificate, *authority.chain[:-1]]
+    token = cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData(signed_data)})
+    return tsp.TimeStampResp({"status": {"status": "granted"}, "time_stamp_token": token})
+
+
+class TimeStampReply(core.Sequence):
+    """TimeStampResp whose token may be absent, as RFC 3161 §2.4.2 wants for a rejection
+    (asn1crypto's ``tsp.TimeStampResp`` declares the token mandatory). Read replies with it."""
+
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
+
+
+def rejection(fail_info: str, text: str) -> TimeStampReply:
+    """A ``rejection`` reply with an RFC 3161 failure code and a readable text."""
+    return TimeStampReply(
+        {
+            "status": {
+                "status": "rejection",
+                "status_string": [text],
+                "fail_info": tsp.PKIFailureInfo({fail_info}),
+            }
+        }
+    )
+
+
+def respond(query_der: bytes) -> bytes:
+    """Answer a DER timestamp query with a DER reply; never raises on bad input."""
+    try:
+        request = tsp.TimeStampReq.load(query_der)
+        return stamp(request).dump()
+    except TimestampRejected as refused:
+        return rejection(refused.fail_info, refused.text).dump()
+    except (ValueError, TypeError, KeyError):
+        return rejection("bad_data_format", "the request is not a DER TimeStampReq").dump()
+    except keys.KeyStoreError:
+        logger.exception("TSA key unavailable")
+        return rejection("system_failure", "the timestamping authority is unavailable").dump()
+
+
+class InProcessTimeStamper(TimeStamper):
+    """A pyHanko ``TimeStamper`` that gets its tokens from our TSA without HTTP."""
+
+    def __init__(self, authority: Authority):
+        super().__init__(include_nonce=True)
+        self.authority = authority
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        try:
+            return stamp(req, self.authority)
+        except TimestampRejected as refused:
+            return rejection(refused.fail_info, refused.text)
+
+
+def timestamper() -> InProcessTimeStamper:
+    """A pyHanko TimeStamper stamping with our TSA in this process (for PAdES B-T and up)."""
+    return InProcessTimeStamper(Authority.current())
+
+
+def gen_time_of(response: tsp.TimeStampResp) -> dt.datetime:
+    """The time a granted response vouches for."""
+    signed = response["time_stamp_token"]["content"]
+    return signed["encap_content_info"]["content"].parsed["gen_time"].native
