@@ -13,7 +13,7 @@ import pstats
 import time
 
 import _django  # noqa: F401
-from _http import _pids_named, _process_cpu
+from _http import _process_cpu
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -56,8 +56,12 @@ def main():
         for q in queries.captured_queries:
             print(f"  {q['time']}  {q['sql'][:220]}")
     profiler = cProfile.Profile() if args.profile else None
+    with connection.cursor() as cursor:  # this process's own server process, nobody else's
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
     def postgres_cpu():
-        return sum(_process_cpu(p) for p in _pids_named("postgres"))
+        return _process_cpu(backend)
 
     started, cpu_started, pg_started = time.perf_counter(), time.process_time(), postgres_cpu()
     if profiler:

@@ -348,6 +348,11 @@ def issue_service_certificate(ca: CertificateAuthority, kind: str, storage: str)
 
         transaction.on_commit(forget_responders)
         forget_responders()
+    elif kind == HolderKind.TSA:
+        from .tsa import forget_authority
+
+        transaction.on_commit(forget_authority)
+        forget_authority()
     return row
 
 

@@ -11,7 +11,16 @@ leaves its store:
   ``EGOV_PKI_KEY_DIR/<reference>.p12``, encrypted with AES-256-CBC (PBES2, PBKDF2-SHA256). Each
   file's passphrase is derived from ``EGOV_PKI_KEY_SECRET`` and the file's reference, so the
   files alone are useless and no passphrase is stored anywhere. A decrypted key is kept in the
-  process's memory after its first use (signing needs it there anyway).
+  process's memory after its first use (signing needs it there anyway), as a ``cryptography``
+  key object: decrypting a file (PBKDF2) and loading an RSA key (``cryptography`` checks the
+  key, ~25 ms for RSA-2048) are paid once per key and process, not per signature.
+
+:func:`signer_for` gives pyHanko a signer that signs through this module. For a PKCS#12 key it
+is a :class:`StoreSigner`, which holds no key material at all (pyHanko's own ``SimpleSigner``
+keeps the key as DER and parses it again for every signature, which cost more than the rest of
+a PAdES signature together); one is made per certificate and process and shared by threads,
+since it keeps no state between signatures. A PKCS#11 signer is bound to the calling thread's
+token session, so it is made per call (that costs no key operation).
 
 No function here returns, logs or serialises a private key; ``KeyRef`` prints only its
 reference.
@@ -40,6 +49,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import Signer, SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -123,34 +133,79 @@ def signature_algorithm(hash_algo: str = "sha256") -> algos.SignedDigestAlgorith
     return algos.SignedDigestAlgorithm({"algorithm": f"{hash_algo}_rsa"})
 
 
+class StoreSigner(SimpleSigner):
+    """A pyHanko ``SimpleSigner`` whose key stays in the PKCS#12 store: it holds only the
+    key's :class:`KeyRef` and signs with :func:`sign` (RSASSA-PKCS1-v1_5, the mechanism
+    ``SimpleSigner`` uses for an RSA certificate).
+
+    ``signing_key`` is None, so the object carries no private key to leak or to parse again.
+    It keeps no state between signatures, so one object serves every thread of the process.
+    """
+
+    def __init__(self, key: KeyRef, signing_cert: asn1_x509.Certificate, chain):
+        super().__init__(
+            signing_cert=signing_cert,
+            signing_key=None,
+            # The chain only: pyHanko adds the signer's certificate to the CMS itself (with it
+            # here too, every signature carried that certificate twice).
+            cert_registry=SimpleCertificateStore.from_certs(chain),
+        )
+        self.key = key
+        self.chain = tuple(chain)  # issuing CA, then root
+        # asn1crypto parses lazily, writing into the objects as it goes: parse them all now,
+        # before threads share them.
+        for cert in (signing_cert, *chain):
+            cert.native  # noqa: B018
+
+    def __repr__(self):
+        return f"StoreSigner({self.key!r})"
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism != "rsassa_pkcs1v15":
+            raise SigningError(f"{self.key!r} signs with RSASSA-PKCS1-v1_5, not {mechanism}")
+        return sign(self.key, data, digest_algorithm)
+
+
+# Signers for PKCS#12 keys, per certificate (DER digest) and key, most recently used last.
+_signers: OrderedDict[tuple[bytes, KeyRef], StoreSigner] = OrderedDict()
+_signers_lock = threading.Lock()
+
+
 def signer_for(certificate, chain: list[asn1_x509.Certificate] | None = None) -> Signer:
     """A pyHanko signer for ``certificate`` (a ``Certificate`` or ``CertificateAuthority`` row):
-    ``SimpleSigner`` for a PKCS#12 key, ``PKCS11Signer`` for a key on the HSM.
+    a :class:`StoreSigner` (a ``SimpleSigner``) for a PKCS#12 key, ``PKCS11Signer`` for a key on
+    the HSM.
 
     ``chain`` (issuing CA, then root) is registered with the signer so that signatures embed it;
-    by default it is read from the row's issuer.
+    by default it is read from the row's issuer. The PKCS#12 signer is made once per certificate
+    and process: a certificate's DER, key and chain never change.
     """
     ref = KeyRef.of(certificate)
+    if ref.storage == KeyStorage.PKCS12:
+        # Decrypted now (or found in memory), so an unusable key fails here, before signing.
+        _Pkcs12Store.load(ref.reference)
+        cache_key = (hashlib.sha256(bytes(certificate.der)).digest(), ref)
+        with _signers_lock:
+            signer = _signers.get(cache_key)
+            if signer is not None:
+                _signers.move_to_end(cache_key)
+                return signer
+        cert = certificate.asn1
+        if chain is None:
+            chain = chain_of(certificate)
+        signer = StoreSigner(ref, cert, chain)
+        with _signers_lock:
+            signer = _signers.setdefault(cache_key, signer)
+            _signers.move_to_end(cache_key)
+            while len(_signers) > _CACHE_SIZE:
+                _signers.popitem(last=False)
+        return signer
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
     cert = certificate.asn1
     if chain is None:
         chain = chain_of(certificate)
-    if ref.storage == KeyStorage.PKCS12:
-        key = _Pkcs12Store.load(ref.reference)
-        # pyHanko's SimpleSigner wants the key as asn1crypto; the bytes stay in this process.
-        key_info = asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        return SimpleSigner(
-            signing_cert=cert,
-            signing_key=key_info,
-            cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
-        )
-    from pyhanko.sign.pkcs11 import PKCS11Signer
-
     token_label, key_label = _Hsm.split(ref.reference)
     return PKCS11Signer(
         pkcs11_session=_Hsm.session(token_label),
@@ -269,6 +324,9 @@ class _Pkcs12Store:
     def destroy(cls, reference: str) -> None:
         with cls._lock:
             cls._cache.pop(reference, None)
+        with _signers_lock:
+            for cache_key in [k for k in _signers if k[1].reference == reference]:
+                del _signers[cache_key]
         cls.path(reference).unlink(missing_ok=True)
 
 

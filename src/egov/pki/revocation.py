@@ -7,12 +7,18 @@
 - :func:`status_at` answers from the status history, so a signature made before a suspension
   or revocation can still be judged by the status at signing time.
 - :func:`validation_context` gives pyHanko a context that trusts our root and gets our CRLs and
-  OCSP answers in-process (no HTTP to ourselves), which is what B-LT embedding needs.
+  OCSP answers in-process (no HTTP to ourselves), which is what B-LT embedding needs. What it
+  is made of (CA certificates, CRLs, the status snapshot) is read from the database only when
+  it has changed: three small queries (the CA rows without their blobs, the newest certificate,
+  the newest status change) tell whether anything was issued, revoked, suspended, reinstated,
+  expired or re-published since, and every such change in any process shows at the next
+  validation (a status change always publishes a CRL, i.e. a new CRL number).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
 from asn1crypto import crl
@@ -102,11 +108,15 @@ def publish_crl(ca: CertificateAuthority) -> CertificateAuthority:
 
 def crl_is_due(ca: CertificateAuthority, at: dt.datetime | None = None) -> bool:
     """True when ``ca`` has no CRL or its CRL has run through half of its validity."""
-    at = at or timezone.now()
-    if ca.crl_der is None or ca.crl_next_update is None:
+    if ca.crl_der is None:
         return True
-    half = (ca.crl_next_update - ca.crl_this_update) / 2
-    return at >= ca.crl_this_update + half
+    return _half_passed(ca.crl_this_update, ca.crl_next_update, at or timezone.now())
+
+
+def _half_passed(this_update, next_update, at: dt.datetime) -> bool:
+    if this_update is None or next_update is None:
+        return True
+    return at >= this_update + (next_update - this_update) / 2
 
 
 def current_crl(ca: CertificateAuthority) -> bytes:
@@ -184,30 +194,93 @@ def status_at(certificate: Certificate, at: dt.datetime) -> StatusAt:
 
 
 # --- validation context for pyHanko ---------------------------------------------------------------
+@dataclass(frozen=True)
+class _Trust:
+    """What our validation contexts are made of, as of one state of the database."""
+
+    version: tuple
+    root: object  # asn1crypto x509.Certificate
+    authorities: tuple
+    crls: tuple  # asn1crypto crl.CertificateList
+    snapshot: object  # fetchers.Snapshot
+
+
+_trust: dict = {"state": None}
+_trust_lock = threading.Lock()
+
+
+def _version() -> tuple:
+    """Changes whenever a CA, a CRL, a certificate or a status does (see the module doc)."""
+    authorities = tuple(
+        CertificateAuthority.objects.order_by("pk").values_list(
+            "pk", "serial", "crl_number", "crl_this_update", "crl_next_update"
+        )
+    )
+    newest = Certificate.objects.order_by("-pk").values_list("pk", "serial").first()
+    change = (
+        CertificateStatusChange.objects.order_by("-pk")
+        .values_list("pk", "certificate_id", "status")
+        .first()
+    )
+    return authorities, newest, change
+
+
+def _trust_state() -> _Trust:
+    from asn1crypto import x509
+
+    from .authority import root_ca
+    from .fetchers import Snapshot
+
+    version = _version()
+    now = timezone.now()
+    if any(_half_passed(this, upto, now) for _pk, _s, _n, this, upto in version[0]):
+        for ca in CertificateAuthority.objects.all():
+            current_crl(ca)  # publishes the CRLs that are due
+        version = _version()
+    with _trust_lock:
+        state = _trust["state"]
+    if state is not None and state.version == version:
+        return state
+    root = root_ca()
+    if root is None:
+        raise CertificateAuthority.DoesNotExist("the PKI is not set up (manage.py setup_pki)")
+    authorities = list(CertificateAuthority.objects.all())
+    state = _Trust(
+        version=version,
+        root=x509.Certificate.load(bytes(root.der)),
+        authorities=tuple(x509.Certificate.load(bytes(ca.der)) for ca in authorities),
+        crls=tuple(crl.CertificateList.load(current_crl(ca)) for ca in authorities),
+        snapshot=Snapshot.take(),
+    )
+    # asn1crypto parses lazily, writing into the objects: parse now, before threads share them.
+    for item in (state.root, *state.authorities, *state.crls):
+        item.native  # noqa: B018
+    with _trust_lock:
+        _trust["state"] = state
+    return state
+
+
 def validation_context(at: dt.datetime | None = None, revocation_mode: str = "hard-fail"):
     """A pyhanko_certvalidator ``ValidationContext`` for signatures made with our certificates.
 
     - trust anchor: our root CA; our CA certificates are known intermediates;
     - revocation: the current CRL of every CA, plus OCSP answers produced in-process by the same
-      code as ``POST /pki/ocsp`` (from a snapshot of the statuses taken now), so nothing is
-      fetched over the network and pyHanko can embed what it used (PAdES B-LT);
+      code as ``POST /pki/ocsp`` (from a snapshot of the statuses), so nothing is fetched over
+      the network and pyHanko can embed what it used (PAdES B-LT);
     - ``at``: validate as of that moment (e.g. the signing time proven by a timestamp). The
       current CRLs are then applied retroactively: a certificate revoked after ``at`` counts as
       good at ``at``, one revoked before as revoked.
+
+    Each call gives a new context (pyHanko keeps what it learns in it); the certificates, CRLs
+    and snapshot it is made of are shared until the database changes.
     """
     from pyhanko_certvalidator import ValidationContext
 
-    from .authority import root_ca
-
-    root = root_ca()
-    if root is None:
-        raise CertificateAuthority.DoesNotExist("the PKI is not set up (manage.py setup_pki)")
-    authorities = list(CertificateAuthority.objects.all())
-    crls = [current_crl(ca) for ca in authorities]
+    state = _trust_state()
     common = {
-        "trust_roots": [root.asn1],
-        "other_certs": [ca.asn1 for ca in authorities],
-        "crls": crls,
+        "trust_roots": [state.root],
+        "other_certs": list(state.authorities),
+        "crls": list(state.crls),
         "revocation_mode": revocation_mode,
     }
     if at is not None:
@@ -217,5 +290,5 @@ def validation_context(at: dt.datetime | None = None, revocation_mode: str = "ha
     from .fetchers import InProcessFetcherBackend
 
     return ValidationContext(
-        **common, allow_fetching=True, fetcher_backend=InProcessFetcherBackend.snapshot()
+        **common, allow_fetching=True, fetcher_backend=InProcessFetcherBackend(state.snapshot)
     )

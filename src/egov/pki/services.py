@@ -400,6 +400,10 @@ def _set_status(actor, cert, status, reason, comment, action) -> Certificate:
             from .ocsp import forget_responders
 
             transaction.on_commit(forget_responders)
+        elif locked.holder_kind == HolderKind.TSA:
+            from .tsa import forget_authority
+
+            transaction.on_commit(forget_authority)
     cert.refresh_from_db()
     return cert
 
@@ -517,6 +521,12 @@ def identity_for(certificate: Certificate, *, allow_inactive: bool = False) -> S
     if certificate.key_storage == KeyStorage.EXTERNAL:
         raise NotAllowedNow(
             _("The key of this certificate is on the holder's own token: sign with the token.")
+        )
+    if certificate.key_storage == KeyStorage.PKCS12:
+        # made once per certificate and process, with its chain: no query, no key to load
+        signer = keys.signer_for(certificate)
+        return SigningIdentity(
+            certificate=signer.signing_cert, chain=list(signer.chain), signer=signer
         )
     chain = keys.chain_of(certificate)
     return SigningIdentity(

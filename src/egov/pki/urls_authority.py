@@ -3,7 +3,7 @@ pages of agency administrators and holders; the certificate API under /api/v1/pk
 
 from django.urls import include, path, re_path
 
-from .web import certificates, public
+from .web import certificates, public, sign
 
 app_name = "pki"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("pki/tsa", public.timestamp, name="tsa"),
     path("certificates/", certificates.overview, name="certificates"),
     path("certificates/request/", certificates.new_request, name="request-new"),
+    path("certificates/sign/", sign.sign_page, name="sign"),
     path("certificates/requests/<int:pk>/decide/", certificates.decide, name="request-decide"),
     path("certificates/<int:pk>/", certificates.detail, name="certificate"),
     path("certificates/<int:pk>/act/", certificates.act, name="certificate-act"),

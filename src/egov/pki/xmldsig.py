@@ -18,7 +18,6 @@ wrapped or moved element cannot smuggle unsigned content in.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -52,6 +51,7 @@ from .reports import (
     Signer,
     describe_signer,
 )
+from .sync import run_coroutine
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 C14N = CanonicalizationMethod.CANONICAL_XML_1_0  # the most widely implemented (peers vary)
@@ -80,7 +80,7 @@ class IdentityKey:
         if not isinstance(padding, PKCS1v15) or not isinstance(algorithm, hashes.SHA256):
             raise XmlSignatureError("Only RSA-SHA256 with PKCS#1 v1.5 padding is supported.")
         # signxml is synchronous; pyHanko signers are asynchronous (a token may be remote).
-        return asyncio.run(self.signer.async_sign_raw(data, "sha256"))
+        return run_coroutine(self.signer.async_sign_raw, data, "sha256")
 
 
 def _pem(cert: asn1_x509.Certificate) -> x509.Certificate:
@@ -166,7 +166,7 @@ def _check_trust(leaf, others, context) -> tuple[Indication, str | None, list[st
     """Path to our trust anchor, validity and revocation now (no timestamp: no past proof)."""
     validator = CertificateValidator(leaf, intermediate_certs=others, validation_context=context)
     try:
-        path = asyncio.run(validator.async_validate_usage({"digital_signature"}))
+        path = run_coroutine(validator.async_validate_usage, {"digital_signature"})
     except cv_errors.PathBuildingError:
         return Indication.INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND", [], {}
     except cv_errors.RevokedError as error:

@@ -99,6 +99,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+    # Parameters bound by the server let psycopg prepare the statements a connection repeats
+    # (after DATABASE_PREPARE_THRESHOLD uses): PostgreSQL then skips parsing and planning them,
+    # a third of its CPU per counter intake (bench/RESULTS.md). Behind PgBouncer in transaction
+    # mode, use PgBouncer >= 1.21 with max_prepared_statements, or turn this off.
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 5),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- People, log-in, second factor ----------------------------------------------------------

@@ -25,6 +25,7 @@ from egov.core.models import Agency
 from .. import queries, services
 from ..models import Certificate, CertificateRequest, KeyStorage
 from .certificate_forms import ActionForm, DecisionForm, RequestForm
+from .sign_forms import usable_certificates
 
 LIST_LIMIT = 200
 STATUS_BADGES = {
@@ -76,6 +77,8 @@ def overview(request):
         "own": _rows(own),
         "own_requests": own_requests,
         "is_admin": agencies.exists(),
+        # Her personal certificate or a seal of her agency: the signing page lists both.
+        "can_sign": bool(usable_certificates(user)),
         "warning_days": settings.EGOV_PKI_EXPIRY_WARNING_DAYS,
         "statuses": Certificate.Status.choices,
     }

@@ -128,9 +128,17 @@ def block_of_official_signature(reader: PdfFileReader) -> SignatureBlock | None:
     index = _page_of(reader, widget_ref, widget)
     if index is None:
         return None
-    shape = SignatureBlock(page=index, x=0, y=0, image_width=x2 - x1)
-    y = y2 - shape.image_height
-    # official_box(): bottom = y - max(seal overhang, info_gap) - height of her lines
-    info_offset = y - y1 - shape._official_text_height
-    info_gap = info_offset if info_offset > shape._seal_overhang + 0.5 else 0
-    return SignatureBlock(page=index, x=x1, y=y, image_width=x2 - x1, info_gap=info_gap)
+    width = x2 - x1
+    y = y2 - SignatureBlock(page=index, x=0, y=0).image_height
+    plain = SignatureBlock(page=index, x=x1, y=y, image_width=width)
+    if abs(plain.official_box()[1] - y1) < 0.5:
+        return plain
+    # Her information lines were moved further down (``info_gap``, e.g. under her printed
+    # name): measure the height of the lines with a probe, then the gap from the widget.
+    probe = 1000.0
+    lines = (
+        y
+        - probe
+        - SignatureBlock(page=index, x=x1, y=y, image_width=width, info_gap=probe).official_box()[1]
+    )
+    return SignatureBlock(page=index, x=x1, y=y, image_width=width, info_gap=y - y1 - lines)
