@@ -17,11 +17,29 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
     """gunicorn with ``workers`` processes on 127.0.0.1:port, same DATABASE_URL as the caller."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "egov.settings.dev", "DEBUG": "0",
-           "PYTHONPATH": str(ROOT / "src"), "DATABASE_CONN_MAX_AGE": "600"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "egov.settings.dev",
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT / "src"),
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "egov.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "egov.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
@@ -32,8 +50,13 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("the server did not start")
 
 
-def request(method: str, url: str, body: dict | None = None, token: str | None = None,
-            headers: dict | None = None) -> tuple[int, bytes, float]:
+def request(
+    method: str,
+    url: str,
+    body: dict | None = None,
+    token: str | None = None,
+    headers: dict | None = None,
+) -> tuple[int, bytes, float]:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method)  # noqa: S310
     req.add_header("Content-Type", "application/json")
@@ -52,8 +75,9 @@ def request(method: str, url: str, body: dict | None = None, token: str | None =
 
 
 def token_for(base: str, username: str, password: str) -> str:
-    status, payload, _ = request("POST", f"{base}/api/v1/auth/token/",
-                                 {"username": username, "password": password})
+    status, payload, _ = request(
+        "POST", f"{base}/api/v1/auth/token/", {"username": username, "password": password}
+    )
     if status != 200:
         raise RuntimeError(f"log-in failed: {status} {payload[:200]!r}")
     return json.loads(payload)["token"]
@@ -93,9 +117,11 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def summary(latencies: list[float]) -> str:
-    return (f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
-            f"p95 {percentile(latencies, 95) * 1000:.1f} ms, "
-            f"max {max(latencies) * 1000:.1f} ms")
+    return (
+        f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {percentile(latencies, 95) * 1000:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms"
+    )
 
 
 def _process_cpu(pid: int) -> float:

@@ -37,10 +37,13 @@ wrk.headers["Authorization"] = "Token %(token)s"
 
 def intake_body(version, documents, i: int) -> dict:
     return {
-        "procedure": version.procedure.code, "action": "receive",
-        "applicant_name": "Nguyễn Văn Bench", "applicant_id_type": "cccd",
+        "procedure": version.procedure.code,
+        "action": "receive",
+        "applicant_name": "Nguyễn Văn Bench",
+        "applicant_id_type": "cccd",
         "applicant_id_number": f"067090{i % 1000000:06d}",
-        "applicant_phone": "0912345678", "documents": documents,
+        "applicant_phone": "0912345678",
+        "documents": documents,
     }
 
 
@@ -48,8 +51,9 @@ def with_threads(args, base, token, version, documents, server):
     from _http import request
 
     def intake(i):
-        return request("POST", f"{base}/api/v1/dossiers/", intake_body(version, documents, i),
-                       token)
+        return request(
+            "POST", f"{base}/api/v1/dossiers/", intake_body(version, documents, i), token
+        )
 
     run_clients(args.clients, min(100, args.dossiers), intake)  # warm-up
     before = Dossier.objects.count()
@@ -57,8 +61,10 @@ def with_threads(args, base, token, version, documents, server):
         latencies, statuses, elapsed = run_clients(args.clients, args.dossiers, intake)
     created = Dossier.objects.count() - before
     print(json.dumps({"status_codes": Counter(statuses)}))
-    print(f"intake (threads): {created} dossiers, {args.clients} clients, {args.workers} "
-          f"workers: {created / elapsed:,.0f} dossiers/s; {summary(latencies)}")
+    print(
+        f"intake (threads): {created} dossiers, {args.clients} clients, {args.workers} "
+        f"workers: {created / elapsed:,.0f} dossiers/s; {summary(latencies)}"
+    )
     print(f"CPU per dossier: {cpu.per_request(created)}")
 
 
@@ -66,22 +72,35 @@ def with_wrk(args, base, token, version, documents, server):
     body = json.dumps(intake_body(version, documents, 1), ensure_ascii=False)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % {"body": body, "token": token})
-    command = ["wrk", "-t2", f"-c{args.clients}", "--latency", "-s", script.name,
-               f"{base}/api/v1/dossiers/"]
+    command = [
+        "wrk",
+        f"-t{min(2, args.clients)}",
+        f"-c{args.clients}",
+        "--latency",
+        "-s",
+        script.name,
+        f"{base}/api/v1/dossiers/",
+    ]
     subprocess.run([*command, "-d3s"], check=True, capture_output=True)  # warm-up
     before = Dossier.objects.count()
     with CpuMeter(server) as cpu:
         started = time.perf_counter()
-        output = subprocess.run([*command, f"-d{args.seconds}s"], check=True,
-                                capture_output=True, text=True).stdout
+        output = subprocess.run(
+            [*command, f"-d{args.seconds}s"], check=True, capture_output=True, text=True
+        ).stdout
         elapsed = time.perf_counter() - started
     created = Dossier.objects.count() - before
-    latency = {line.split()[0]: line.split()[1] for line in output.splitlines()
-               if line.strip().startswith(("50%", "90%", "99%"))}
+    latency = {
+        line.split()[0]: line.split()[1]
+        for line in output.splitlines()
+        if line.strip().startswith(("50%", "90%", "99%"))
+    }
     errors = [line.strip() for line in output.splitlines() if "Non-2xx" in line or "errors" in line]
-    print(f"intake (wrk): {created} dossiers in {elapsed:.1f} s, {args.clients} connections, "
-          f"{args.workers} workers: {created / elapsed:,.0f} dossiers/s; latency {latency}"
-          + (f"; {errors}" if errors else ""))
+    print(
+        f"intake (wrk): {created} dossiers in {elapsed:.1f} s, {args.clients} connections, "
+        f"{args.workers} workers: {created / elapsed:,.0f} dossiers/s; latency {latency}"
+        + (f"; {errors}" if errors else "")
+    )
     print(f"CPU per dossier: {cpu.per_request(created)}")
 
 

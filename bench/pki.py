@@ -1,8 +1,11 @@
 """Digital signatures (issue 4): PAdES signing, validation and OCSP, next to raw RSA.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench \
-        .venv/bin/python bench/pki.py --documents 300 --validations 300 --ocsp 3000 \
-            --clients 16 --workers 4 --seconds 15
+    createdb -h 127.0.0.1 -U postgres egov_pki_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_pki_bench
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py createcachetable
+    .venv/bin/python manage.py load_demo
+    .venv/bin/python bench/pki.py --documents 300 --validations 300 --ocsp 3000 \
+        --clients 16 --workers 4 --seconds 15
 
 On a database where ``manage.py load_demo`` has run (the director ``giamdoc.stttt`` and her
 PKCS#12 certificate are used); on another database the script runs ``setup_pki`` and issues a
@@ -78,19 +81,35 @@ class Timer:
         self.cpu = time.process_time() - self.cpu
 
 
-def rate(label: str, count: int, timer: Timer, rsa_rate: float | None, unit: str) -> float:
-    by_cpu = count / timer.cpu
+def verdict(target: float | None, *rates: float) -> str:
+    if target is None:
+        return ""
+    met = "met" if min(rates) >= target else "NOT met"
+    return f"; target {target:g}/s: {met}"
+
+
+def rate(
+    label: str,
+    count: int,
+    timer: Timer,
+    rsa_rate: float | None,
+    unit: str,
+    target: float | None = None,
+) -> float:
+    by_cpu, by_wall = count / timer.cpu, count / timer.wall
     ratio = f"; ×{rsa_rate / by_cpu:,.0f} the cost of one RSA signature" if rsa_rate else ""
     print(
-        f"{label}: {count / timer.wall:,.1f} {unit}/s wall, {by_cpu:,.1f} {unit}/s by CPU "
-        f"({1000 * timer.cpu / count:.2f} ms CPU each){ratio} [{load()}]"
+        f"{label}: {by_wall:,.1f} {unit}/s wall, {by_cpu:,.1f} {unit}/s by CPU "
+        f"({1000 * timer.cpu / count:.2f} ms CPU each){ratio}{verdict(target, by_cpu, by_wall)} "
+        f"[{load()}]"
     )
     return by_cpu
 
 
 # --- what is signed, and by whom ---------------------------------------------------------------
-def signing_certificate():
-    """The director's personal certificate of the demo, else a seal certificate made now."""
+def signing_certificates():
+    """(personal certificate, seal certificate, signer's name): the demo director's and her
+    agency's, else a seal certificate (PKCS#12 key) made now for the first agency, twice."""
     from egov.core.models import Agency, User
     from egov.pki import services
     from egov.pki.authority import setup_pki
@@ -101,15 +120,17 @@ def signing_certificate():
     user = User.objects.filter(username="giamdoc.stttt").first()
     if user is not None:
         cert = services.active_certificate(user=user)
+        position = user.positions.valid_on().select_related("agency").first()
+        seal = services.active_certificate(agency=position.agency.organisation())
         if cert is not None and cert.key_storage == KeyStorage.PKCS12:
-            return cert, user.get_full_name()
+            return cert, seal or cert, user.get_full_name()
     agency = next((a for a in Agency.objects.order_by("pk") if not a.is_internal_unit), None)
     if agency is None:
         raise SystemExit("No agency in this database: run manage.py load_demo first.")
     cert = services.active_certificate(agency=agency)
     if cert is None or cert.key_storage != KeyStorage.PKCS12:
         cert = issue_seal(agency, key_storage=KeyStorage.PKCS12)
-    return cert, agency.name
+    return cert, cert, agency.name
 
 
 def two_page_decision(signer_name: str) -> bytes:
@@ -170,11 +191,12 @@ def raw_rsa(seconds: float) -> float:
     )
 
 
-def signing(args, cert, pdf: bytes, images: dict, rsa_rate: float) -> list[bytes]:
+def signing(args, cert, seal, pdf: bytes, images: dict, rsa_rate: float) -> list[bytes]:
     from egov.pki import pades, services
-    from egov.pki.appearance import SignatureBlock
+    from egov.pki.appearance import MM, SignatureBlock
 
-    block = SignatureBlock.from_top_left_mm(page=-1, left_mm=115, top_mm=60)
+    # under "GIÁM ĐỐC" in the signature block of the second page
+    block = SignatureBlock.from_top_left_mm(page=-1, left_mm=145, top_mm=205, info_gap=22 * MM)
 
     def sign_one():
         identity = services.identity_for(cert)
@@ -193,20 +215,17 @@ def signing(args, cert, pdf: bytes, images: dict, rsa_rate: float) -> list[bytes
     with Timer() as timer:
         for _ in range(args.documents):
             signed = sign_one()
-    by_cpu = rate(
+    rate(
         f"PAdES {args.level} signing, visible appearance, two-page PDF, PKCS#12 key, 1 process",
         args.documents,
         timer,
         rsa_rate,
         "documents",
+        target=50,
     )
-    print(
-        f"  {len(pdf):,} bytes before, {len(signed):,} after; target 50/s: "
-        f"{'met' if by_cpu >= 50 and args.documents / timer.wall >= 50 else 'NOT met'} "
-        f"(wall and CPU)"
-    )
+    print(f"  {len(pdf):,} bytes before, {len(signed):,} after")
     sealed = pades.apply_agency_seal(
-        signed, services.identity_for(cert), block, seal_image=images["seal"], level=args.level
+        signed, services.identity_for(seal), block, seal_image=images["seal"], level=args.level
     )
     return [signed, sealed]
 
@@ -224,7 +243,14 @@ def validating(args, documents: list[bytes], rsa_rate: float) -> None:
         with Timer() as timer:
             for _ in range(args.validations):
                 validate_pdf(pdf)
-        rate(f"validation, {label}, TOTAL-PASSED", args.validations, timer, rsa_rate, "documents")
+        rate(
+            f"validation, {label}, TOTAL-PASSED",
+            args.validations,
+            timer,
+            rsa_rate,
+            "documents",
+            target=30,
+        )
 
 
 def ocsp_request(cert) -> bytes:
@@ -275,6 +301,7 @@ def ocsp_in_process(args, request_der: bytes, rsa_rate: float) -> None:
         timer,
         rsa_rate,
         "responses",
+        target=500,
     )
 
 
@@ -320,7 +347,7 @@ def ocsp_with_wrk(args, url, request_der, server, rsa_rate) -> None:
         f"OCSP over HTTP (gunicorn {args.workers} workers, wrk {args.clients} connections): "
         f"{per_second:,.0f} responses/s; p50 {p50 / 1000:.1f} ms, p95 {p95 / 1000:.1f} ms, "
         f"max {worst / 1000:.1f} ms; non-2xx {non_2xx:.0f}, socket errors {errors:.0f}; "
-        f"×{ratio:,.1f} the cost of one RSA signature [{load()}]"
+        f"×{ratio:,.1f} the cost of one RSA signature{verdict(500, per_second)} [{load()}]"
     )
     print(f"  CPU per response: {cpu.per_request(int(requests))}")
 
@@ -354,7 +381,8 @@ def ocsp_with_threads(args, url, request_der, server, rsa_rate) -> None:
         f"OCSP over HTTP (gunicorn {args.workers} workers, {args.clients} Python threads): "
         f"{count / elapsed:,.0f} responses/s; p50 {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {percentile(latencies, 95) * 1000:.1f} ms; statuses {dict(statuses)}; "
-        f"×{rsa_rate / (count / elapsed):,.1f} the cost of one RSA signature [{load()}]"
+        f"×{rsa_rate / (count / elapsed):,.1f} the cost of one RSA signature"
+        f"{verdict(500, count / elapsed)} [{load()}]"
     )
     print(f"  CPU per response: {cpu.per_request(count)}")
 
@@ -378,8 +406,11 @@ def main():
     from egov.pki.demo_images import demo_seal_png, demo_signature_png
 
     print(f"{dt.datetime.now().isoformat(timespec='seconds')}, {os.cpu_count()} CPUs, {load()}")
-    cert, name = signing_certificate()
-    print(f"signer: {cert.common_name} (certificate {cert.serial[:12]}…, {cert.key_storage})")
+    cert, seal, name = signing_certificates()
+    print(
+        f"signer: {cert.common_name} (certificate {cert.serial[:12]}…, {cert.key_storage}); "
+        f"seal: {seal.common_name}"
+    )
     pdf = two_page_decision(name)
     images = {
         "signature": demo_signature_png(name),
@@ -390,7 +421,7 @@ def main():
         os.sched_setaffinity(0, {max(everything)})  # one core for the in-process figures
     try:
         rsa_rate = raw_rsa(args.rsa_seconds)
-        documents = signing(args, cert, pdf, images, rsa_rate)
+        documents = signing(args, cert, seal, pdf, images, rsa_rate)
         validating(args, documents, rsa_rate)
         request_der = ocsp_request(cert)
         ocsp_in_process(args, request_der, rsa_rate)

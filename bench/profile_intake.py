@@ -32,19 +32,29 @@ def main():
     version = Procedure.objects.get(code="2.001098").current
     documents = [{"requirement": d.pk} for d in version.documents.all()]
     client = Client(HTTP_HOST="127.0.0.1")
-    response = client.post("/api/v1/auth/token/", {"username": "tiepnhan.hcc",
-                                                   "password": "egov-demo-2018"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"username": "tiepnhan.hcc", "password": "egov-demo-2018"},
+        content_type="application/json",
+    )
     token = response.json()["token"]
     assert User.objects.filter(username="tiepnhan.hcc").exists()
 
     def intake(i):
-        response = client.post("/api/v1/dossiers/", {
-            "procedure": version.procedure.code, "action": "receive",
-            "applicant_name": "Nguyễn Văn Bench", "applicant_id_type": "cccd",
-            "applicant_id_number": f"067090{i % 1000000:06d}",
-            "applicant_phone": "0912345678", "documents": documents},
-            content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+        response = client.post(
+            "/api/v1/dossiers/",
+            {
+                "procedure": version.procedure.code,
+                "action": "receive",
+                "applicant_name": "Nguyễn Văn Bench",
+                "applicant_id_type": "cccd",
+                "applicant_id_number": f"067090{i % 1000000:06d}",
+                "applicant_phone": "0912345678",
+                "documents": documents,
+            },
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {token}",
+        )
         assert response.status_code == 201, response.content[:300]
 
     for i in range(20):
@@ -72,9 +82,11 @@ def main():
         profiler.disable()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     pg = postgres_cpu() - pg_started
-    print(f"{args.requests} intakes in {elapsed:.2f} s: {1000 * elapsed / args.requests:.1f} ms "
-          f"each; CPU: {1000 * cpu / args.requests:.1f} ms in this process, "
-          f"{1000 * pg / args.requests:.1f} ms in PostgreSQL")
+    print(
+        f"{args.requests} intakes in {elapsed:.2f} s: {1000 * elapsed / args.requests:.1f} ms "
+        f"each; CPU: {1000 * cpu / args.requests:.1f} ms in this process, "
+        f"{1000 * pg / args.requests:.1f} ms in PostgreSQL"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
         profiler.dump_stats("var/intake.prof")

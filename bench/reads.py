@@ -40,8 +40,11 @@ def main():
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
     rng = random.Random(7)
-    codes = list(Dossier.objects.filter(competent_agency__code="000.00.11.H16")
-                 .order_by("-id").values_list("code", flat=True)[:2000])
+    codes = list(
+        Dossier.objects.filter(competent_agency__code="000.00.11.H16")
+        .order_by("-id")
+        .values_list("code", flat=True)[:2000]
+    )
     total = Dossier.objects.count()
     server = start_server(args.port, 4)
     base = f"http://127.0.0.1:{args.port}"
@@ -50,17 +53,21 @@ def main():
         cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_for('chuyenvien.stttt')}"}
         cases = {
             "API list, first page": lambda i: request(
-                "GET", f"{base}/api/v1/dossiers/?page_size=50", token=token),
+                "GET", f"{base}/api/v1/dossiers/?page_size=50", token=token
+            ),
             "API list, state+overdue filter": lambda i: request(
-                "GET", f"{base}/api/v1/dossiers/?state=processing&overdue=true", token=token),
+                "GET", f"{base}/api/v1/dossiers/?state=processing&overdue=true", token=token
+            ),
             "API dossier detail": lambda i: request(
-                "GET", f"{base}/api/v1/dossiers/{rng.choice(codes)}/", token=token),
+                "GET", f"{base}/api/v1/dossiers/{rng.choice(codes)}/", token=token
+            ),
             "API dossier timeline": lambda i: request(
-                "GET", f"{base}/api/v1/dossiers/{rng.choice(codes)}/events/", token=token),
-            "web inbox (my tasks)": lambda i: request(
-                "GET", f"{base}/dossiers/", headers=cookie),
+                "GET", f"{base}/api/v1/dossiers/{rng.choice(codes)}/events/", token=token
+            ),
+            "web inbox (my tasks)": lambda i: request("GET", f"{base}/dossiers/", headers=cookie),
             "web dossier page": lambda i: request(
-                "GET", f"{base}/dossiers/{rng.choice(codes)}/", headers=cookie),
+                "GET", f"{base}/dossiers/{rng.choice(codes)}/", headers=cookie
+            ),
         }
         print(f"database: {total:,} dossiers")
         for name, job in cases.items():

@@ -23,9 +23,18 @@ from egov.catalog.models import Procedure
 from egov.core.models import Agency, User
 from egov.dossiers.models import Dossier, DossierParty, DossierStep
 
-STATES = [("evaluated", 30), ("returned", 40), ("result_ready", 5), ("processing", 12),
-          ("assigned", 4), ("received", 4), ("interagency", 2), ("paused", 1), ("refused", 1),
-          ("stopped", 1)]
+STATES = [
+    ("evaluated", 30),
+    ("returned", 40),
+    ("result_ready", 5),
+    ("processing", 12),
+    ("assigned", 4),
+    ("received", 4),
+    ("interagency", 2),
+    ("paused", 1),
+    ("refused", 1),
+    ("stopped", 1),
+]
 
 
 def main():
@@ -35,8 +44,13 @@ def main():
     args = parser.parse_args()
     rng = random.Random(42)
     desks = list(Agency.objects.filter(code__in=["000.00.21.H16", "000.00.33.H16"]))
-    versions = [p.current for p in Procedure.objects.filter(is_synthetic=False)
-                .select_related("current__competent_agency") if p.current]
+    versions = [
+        p.current
+        for p in Procedure.objects.filter(is_synthetic=False).select_related(
+            "current__competent_agency"
+        )
+        if p.current
+    ]
     versions = [v for v in versions if v.competent_agency_id or v.level == "district"]
     cujut = Agency.objects.get(code="000.00.33.H16")
     specialists = list(User.objects.filter(username__startswith="chuyenvien."))
@@ -58,30 +72,50 @@ def main():
             due = received + dt.timedelta(days=int(version.time_value or 1) + 2)
             serial = existing + made + i + 1
             holder = rng.choice(specialists) if state == "processing" else None
-            dossiers.append(Dossier(
-                reference=uuid.uuid4(),
-                code=f"{desk.code}-{timezone.localtime(received):%y%m%d}-B{serial:07d}",
-                procedure_version=version, state=state, channel=rng.choice(
-                    ["counter"] * 4 + ["online"]),
-                receiving_agency=desk, competent_agency=competent, current_agency=competent,
-                current_holder=holder, applicant_name=f"Người nộp {serial}",
-                applicant_id_number=f"067{serial:09d}", received_at=received,
-                submitted_at=received, due_at=due,
-                is_overdue=state in ("processing", "assigned") and due < now,
-                timeliness=rng.choice(["early", "on_time", "on_time", "late"])
-                if state in ("evaluated", "returned", "result_ready") else ""))
+            dossiers.append(
+                Dossier(
+                    reference=uuid.uuid4(),
+                    code=f"{desk.code}-{timezone.localtime(received):%y%m%d}-B{serial:07d}",
+                    procedure_version=version,
+                    state=state,
+                    channel=rng.choice(["counter"] * 4 + ["online"]),
+                    receiving_agency=desk,
+                    competent_agency=competent,
+                    current_agency=competent,
+                    current_holder=holder,
+                    applicant_name=f"Người nộp {serial}",
+                    applicant_id_number=f"067{serial:09d}",
+                    received_at=received,
+                    submitted_at=received,
+                    due_at=due,
+                    is_overdue=state in ("processing", "assigned") and due < now,
+                    timeliness=rng.choice(["early", "on_time", "on_time", "late"])
+                    if state in ("evaluated", "returned", "result_ready")
+                    else "",
+                )
+            )
             plans.append((desk, competent, version))
         with transaction.atomic():
             created = Dossier.objects.bulk_create(dossiers, batch_size=2000)
             parties, steps = [], []
             for dossier, (desk, competent, version) in zip(created, plans, strict=True):
                 for agency in {desk.pk: desk, competent.pk: competent}.values():
-                    parties.append(DossierParty(dossier=dossier, agency=agency,
-                                                agency_path=agency.path))
+                    parties.append(
+                        DossierParty(dossier=dossier, agency=agency, agency_path=agency.path)
+                    )
                 for t in step_templates[version.pk]:
-                    steps.append(DossierStep(dossier=dossier, order=t.order, name=t.name,
-                                             kind=t.kind, agency=competent, role=t.role,
-                                             days=t.days, status="done"))
+                    steps.append(
+                        DossierStep(
+                            dossier=dossier,
+                            order=t.order,
+                            name=t.name,
+                            kind=t.kind,
+                            agency=competent,
+                            role=t.role,
+                            days=t.days,
+                            status="done",
+                        )
+                    )
             DossierParty.objects.bulk_create(parties, batch_size=5000)
             DossierStep.objects.bulk_create(steps, batch_size=5000)
         made += n

@@ -238,6 +238,17 @@ class _TinosEngine(GlyphAccumulator):
         """Nothing to cut: the font program is chosen when it is written."""
 
 
+def _shared_engine_fits() -> bool:
+    """:class:`_TinosEngine` sets up ``GlyphAccumulator``'s private state as pyHanko 0.33 does;
+    with another version, the plain ``GlyphAccumulator`` (same output, slower) until checked."""
+    from importlib.metadata import version
+
+    return version("pyhanko").startswith("0.33.")
+
+
+SHARED_FONT_ENGINE = _shared_engine_fits()
+
+
 @dataclass(frozen=True)
 class TinosFont(FontEngineFactory):
     """pyHanko font engine factory for the merged Tinos, read from memory (no font file)."""
@@ -248,6 +259,14 @@ class TinosFont(FontEngineFactory):
     def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs:
             obj_stream = writer.prepare_object_stream()
+        if not SHARED_FONT_ENGINE:
+            return GlyphAccumulator(
+                writer=writer,
+                font_handle=io.BytesIO(tinos(self.weight)),
+                font_size=self.font_size,
+                bcp47_lang_code="vi",
+                obj_stream=obj_stream,
+            )
         return _TinosEngine(
             writer, _face(self.weight), self.font_size, bcp47_lang_code="vi", obj_stream=obj_stream
         )
@@ -259,9 +278,15 @@ def vietnam_time(moment: dt.datetime) -> str:
 
 
 # --- images --------------------------------------------------------------------------------
-_IMAGE_CACHE_SIZE = 64
+# Prepared images kept per process, most recently used last, up to this many decoded bytes
+# (a signature image is ~0.7 MB decoded, a seal at real size ~1.5 MB).
+IMAGE_CACHE_BYTES = 32 * 2**20
 _images: OrderedDict[tuple[str, bytes], Image.Image] = OrderedDict()
 _images_lock = threading.Lock()
+
+
+def _decoded_size(image: Image.Image) -> int:
+    return image.width * image.height * len(image.getbands())
 
 
 def load_image(data: bytes | Image.Image, *, kind: str) -> Image.Image:
@@ -286,8 +311,9 @@ def load_image(data: bytes | Image.Image, *, kind: str) -> Image.Image:
     image = _prepare_image(_open_image(data, kind), kind)
     with _images_lock:
         _images[key] = image
-        while len(_images) > _IMAGE_CACHE_SIZE:
-            _images.popitem(last=False)
+        total = sum(_decoded_size(kept) for kept in _images.values())
+        while total > IMAGE_CACHE_BYTES and len(_images) > 1:
+            total -= _decoded_size(_images.popitem(last=False)[1])
     return image
 
 

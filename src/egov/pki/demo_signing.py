@@ -79,14 +79,27 @@ def sample_decision(signer: User, agency) -> bytes:
     )
 
 
+def _signed_by_this_installation(pdf: bytes) -> bool:
+    """Whether a sample left by an earlier load still validates: a database loaded again
+    has a new CA, and a file signed by the old one would greet visitors as INDETERMINATE."""
+    from .validation import validate_pdf
+
+    try:
+        return validate_pdf(pdf).indication == "TOTAL-PASSED"
+    except Exception:  # noqa: BLE001 - an unreadable leftover is signed again, whatever broke it
+        return False
+
+
 def load(stdout=None) -> Path | None:
     """Sign and seal the sample decision once; return its path (None if the demo lacks the
     director or the certificates)."""
     out_dir = Path(settings.MEDIA_ROOT) / "demo"
     target = out_dir / FILE_NAME
     signer = User.objects.filter(username=SIGNER).first()
-    if target.exists() or signer is None:
-        return target if target.exists() else None
+    if signer is None:
+        return None
+    if target.exists() and _signed_by_this_installation(target.read_bytes()):
+        return target
     position = signer.positions.valid_on().select_related("agency").first()
     agency = position.agency.organisation()
     personal = services.active_certificate(user=signer)

@@ -154,7 +154,10 @@ def answer(request_der: bytes, responders: list[Responder], lookup: Lookup) -> b
         data["response_extensions"] = [
             {"extn_id": "nonce", "critical": False, "extn_value": nonce.native}
         ]
-    basic = sign_tbs(ocsp.ResponseData(data), signer.responder_key)
+    # Encoded once and read back: asn1crypto re-encodes a structure built from Python values
+    # each time its encoding is asked for, at every level of nesting.
+    tbs = ocsp.ResponseData.load(ocsp.ResponseData(data).dump())
+    basic = sign_tbs(tbs, signer.responder_key)
     return _successful_response(basic, signer.responder_certificate.dump())
 
 
@@ -225,12 +228,13 @@ def database_lookup(responder: Responder, serial: str) -> KnownStatus | None:
     """The current status of ``serial`` issued by the responder's CA."""
     from .models import Certificate
 
-    row = (
-        Certificate.objects.filter(issuer_id=responder.ca_id, serial=serial)
-        .only("status", "revoked_at", "revocation_reason", "not_after")
-        .first()
-    )
-    return known_status(row.status, row.revoked_at, row.revocation_reason) if row else None
+    # One indexed row, as a tuple: no model instance, no ORDER BY (the serial is unique).
+    rows = Certificate.objects.filter(issuer_id=responder.ca_id, serial=serial).values_list(
+        "status", "revoked_at", "revocation_reason"
+    )[:1]
+    for status, revoked_at, reason in rows:
+        return known_status(status, revoked_at, reason)
+    return None
 
 
 def known_status(status: str, revoked_at, reason) -> KnownStatus:

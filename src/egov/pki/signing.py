@@ -104,7 +104,9 @@ def may_sign_with(actor, certificate) -> bool:
     if certificate.holder_kind == HolderKind.OFFICIAL:
         return certificate.user_id == actor.pk
     if certificate.holder_kind == HolderKind.AGENCY:
-        return perms.in_organisation_scope(actor, certificate.agency, SEAL_SIGNERS)
+        # The seal of the very agency she leads or keeps the records of: the provincial
+        # People's Committee's chairman does not seal for its departments.
+        return certificate.agency.path in perms.organisation_paths(actor, SEAL_SIGNERS)
     return False
 
 

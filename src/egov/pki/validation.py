@@ -15,7 +15,8 @@ settles whether the certificate was good then.
 
 The trust anchors, CRLs and OCSP answers come from a validation context factory
 ``at → ValidationContext`` (``EGOV_PKI_VALIDATION_CONTEXT``, by default
-``egov.pki.revocation.validation_context``), passed in or taken from the settings.
+``egov.pki.revocation.validation_context``), passed in or taken from the settings. One context
+per moment serves all the signatures of a document and their timestamps.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from .reports import (
     common_name,
     describe_signer,
 )
+from .sync import outside_event_loop
 
 logger = logging.getLogger(__name__)
 _install_hex_reader()  # a signature's /Contents is read ~10x faster (see pdfhex)
@@ -247,7 +249,8 @@ def _trust_verdict(embedded, status, context_for, *, again: bool = True) -> _Ver
             )
         if again:
             # Signed while the certificate was valid: check the chain and revocation then.
-            past = validate_pdf_signature(
+            past = outside_event_loop(
+                validate_pdf_signature,
                 embedded,
                 signer_validation_context=context_for(poe),
                 ts_validation_context=context_for(None),
@@ -352,9 +355,12 @@ def validate_signature(embedded, reader, context_for, *, later_doc_timestamp=Fal
     signer_context, ts_context = context_for(None), context_for(None)
     try:
         if kind == "document_timestamp":
-            status = validate_pdf_timestamp(embedded, validation_context=ts_context)
+            status = outside_event_loop(
+                validate_pdf_timestamp, embedded, validation_context=ts_context
+            )
         else:
-            status = validate_pdf_signature(
+            status = outside_event_loop(
+                validate_pdf_signature,
                 embedded,
                 signer_validation_context=signer_context,
                 ts_validation_context=ts_context,

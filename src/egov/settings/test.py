@@ -23,6 +23,8 @@ EGOV_DEMO_ALLOWED = True
 EGOV_AUDIT_ANCHOR_FILE = ""
 # Key files of the test CAs and holders go to a directory of this test process, not var/.
 EGOV_PKI_KEY_DIR = os.path.join(tempfile.gettempdir(), f"egov-test-keys-{os.getpid()}")
+# Uploaded and generated files (scans, the demo's signed sample) likewise stay out of var/.
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), f"egov-test-media-{os.getpid()}")
 
 # SQLite tests use a file, not memory: concurrency scenarios run many connections at once,
 # which the shared in-memory database cannot serve (no busy waiting, table locks).

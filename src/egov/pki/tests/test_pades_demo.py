@@ -37,3 +37,20 @@ def test_the_demo_decision_is_signed_sealed_and_valid_on_the_public_page(
     # Loading the demo again keeps the signed file as it is.
     before = path.read_bytes()
     assert demo_signing.load() == path and path.read_bytes() == before
+
+
+def test_a_sample_left_by_an_earlier_installation_is_signed_again(settings, tmp_path):
+    """A database loaded again has a new CA: the old file would no longer validate."""
+    from egov.pki.validation import validate_pdf
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    leftover = tmp_path / "media" / "demo" / "quyet-dinh-mau-da-ky-so.pdf"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"%PDF-1.4\nsigned by a CA this database never had\n%%EOF\n")
+    core_demo.load()
+    demo.load()
+
+    path = demo_signing.load()
+
+    assert path == leftover
+    assert validate_pdf(path.read_bytes()).indication == "TOTAL-PASSED"

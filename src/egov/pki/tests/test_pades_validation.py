@@ -15,6 +15,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 
 from egov.pki import pades
+from egov.pki.sync import outside_event_loop
 from egov.pki.tests.signing_fixtures import *  # noqa: F403 - pytest fixtures
 from egov.pki.tests.signing_fixtures import (
     AGENCY,
@@ -201,11 +202,10 @@ def test_a_signature_added_after_a_no_changes_certification_is_reported(spki):
     with pytest.raises(pades.SignatureRefused):
         signed_by(spki, spki.official, pdf=certified)  # we never do this ourselves
     meta = signers.PdfSignatureMetadata(field_name="Later", subfilter=SigSeedSubFilter.PADES)
-    later = (
-        _CarelessSigner(meta, signer=spki.identity(spki.official).signer)
-        .sign_pdf(IncrementalPdfFileWriter(BytesIO(certified)))
-        .getvalue()
-    )
+    careless = _CarelessSigner(meta, signer=spki.identity(spki.official).signer)
+    later = outside_event_loop(
+        careless.sign_pdf, IncrementalPdfFileWriter(BytesIO(certified))
+    ).getvalue()
 
     report = check(later, spki)
 

@@ -6,8 +6,10 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfStreamError
 
-from egov.pki import pdfhex
-from egov.pki import validation  # noqa: F401 - installs the reader
+from egov.pki import (
+    pdfhex,
+    validation,  # noqa: F401 - installs the reader
+)
 
 SAMPLES = [
     b"<>",

@@ -243,6 +243,20 @@ def test_another_agencys_seal_is_refused(client, office, tree):
     assert "You may not sign with this certificate." in text(response)
 
 
+def test_the_leader_of_the_parent_agency_may_not_use_a_departments_seal(
+    client, office, tree, make_official
+):
+    chairman = make_official("chutich.tinh", tree["ubnd"], Role.AGENCY_LEADER)
+    issue_personal(chairman)
+    device = log_in(client, chairman)
+
+    assert f'<option value="{office["seal"].pk}"' not in text(client.get(URL))
+    response = post(client, office["seal"], current_code(device))
+
+    assert response.status_code == 403
+    assert "You may not sign with this certificate." in text(response)
+
+
 def test_a_revoked_certificate_cannot_sign(client, office):
     services.revoke_certificate(None, office["personal"], RevocationReason.KEY_COMPROMISE)
     device = log_in(client, office["leader"])

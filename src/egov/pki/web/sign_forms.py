@@ -42,8 +42,9 @@ def usable_certificates(user) -> list[Certificate]:
     """The certificates ``user`` may sign with now: personal first, then agency seals."""
     now = timezone.now()
     mine = Q(holder_kind=HolderKind.OFFICIAL, user=user)
-    seals = Q(holder_kind=HolderKind.AGENCY) & perms.path_q(
-        perms.organisation_paths(user, SEAL_SIGNERS), "agency__path"
+    seals = Q(
+        holder_kind=HolderKind.AGENCY,
+        agency__path__in=perms.organisation_paths(user, SEAL_SIGNERS),
     )
     rows = (
         Certificate.objects.filter(mine | seals)
