@@ -88,10 +88,14 @@ def positions_today(user) -> list[Position]:
 
 
 def _positions_today(user) -> list[tuple[str, str, str | None]]:
-    """(role, agency path, unit path) of every position ``user`` holds today."""
-    return [
-        (p.role, p.agency.path, p.unit.path if p.unit_id else None) for p in positions_today(user)
-    ]
+    """(role, agency path, unit path) of every position ``user`` holds today (built once per
+    user object, like the positions: scope questions ask for it many times per page)."""
+    if "_position_paths_today" not in user.__dict__:
+        user.__dict__["_position_paths_today"] = [
+            (p.role, p.agency.path, p.unit.path if p.unit_id else None)
+            for p in positions_today(user)
+        ]
+    return user.__dict__["_position_paths_today"]
 
 
 def agency_paths(user, roles: tuple[str, ...] | None = None) -> list[str]:

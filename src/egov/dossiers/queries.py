@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +21,8 @@ from egov.core.workdays import get_calendar
 
 from . import clock
 from .access import LEADER_ROLES, visible_dossiers
-from .models import Dossier, DossierParty, DossierStep, InterAgencyTask
-from .workflow import ACTIVE, CLOCK_RUNNING, FINAL, State
+from .models import Dossier, DossierParty, InterAgencyTask
+from .workflow import ACTIVE, CLOCK_RUNNING, CLOSED_STATES, State
 
 INBOX_LIMIT = 100
 SEARCH_PAGE = 50
@@ -30,7 +30,7 @@ OVERDUE_LIMIT = 100
 PROCEDURE_LIMIT = 20
 
 # States in which nothing is left to do for an official.
-CLOSED = FINAL | {State.RETURNED}
+CLOSED = CLOSED_STATES
 
 LIST_RELATED = (
     "procedure_version__procedure",
@@ -131,16 +131,13 @@ def inbox_for(user, limit: int = INBOX_LIMIT):
     subtrees = _AgencySubtrees(path for path, _role in positions)
     open_dossiers = Dossier.objects.exclude(state__in=CLOSED)
     parts = [open_dossiers.filter(current_holder=user)]
-    step_role = DossierStep.objects.filter(
-        dossier=OuterRef("pk"), order=OuterRef("current_step")
-    ).values("role")[:1]
     for path, roles in _roles_by_agency(positions).items():
         parts.append(
             open_dossiers.filter(
-                current_holder__isnull=True, current_agency__in=subtrees.under(path)
+                current_holder__isnull=True,
+                current_agency__in=subtrees.under(path),
+                current_role__in=roles,
             )
-            .alias(step_role=Subquery(step_role))
-            .filter(step_role__in=roles)
         )
     reception = [path for path, role in positions if role == Role.RECEPTION]
     if reception:

@@ -221,7 +221,7 @@ def _start_step(
     step.assignee = assignee
     if save:  # a step about to be inserted is stored by its caller
         step.save(update_fields=["status", "started_at", "due_at", "assignee"])
-    dossier.current_step = step.order
+    dossier.current_step, dossier.current_role = step.order, step.role
     dossier.current_agency = step.agency
     dossier.current_holder = assignee
 
@@ -459,6 +459,7 @@ RECEIPT_FIELDS = [
     "code",
     "tracking_number",
     "current_step",
+    "current_role",
     "current_agency",
     "current_holder",
     "updated_at",

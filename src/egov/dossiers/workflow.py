@@ -44,6 +44,9 @@ CLOCK_RUNNING = frozenset(
 ACTIVE = CLOCK_RUNNING | {State.PAUSED}
 PRE_RECEIPT = frozenset({State.DRAFT, State.SUBMITTED, State.SUPPLEMENT_REQUESTED})
 FINAL = frozenset({State.REFUSED, State.STOPPED, State.EVALUATED})
+# Nothing left to do on them: final, or returned and waiting only for the rating. A sorted
+# list, the same in queries and in the partial indexes, so PostgreSQL matches them.
+CLOSED_STATES = sorted(FINAL | {State.RETURNED})
 
 
 @dataclass(frozen=True)
