@@ -9,9 +9,6 @@ for db in "$@"; do
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
   echo "== $db"
   .venv/bin/python manage.py migrate -v0 2>&1 | quiet
-  for workers in 4 8; do
-    .venv/bin/python bench/intake.py --wrk --seconds 15 --clients 16 --workers "$workers" 2>&1 | quiet
-  done
-  .venv/bin/python bench/intake.py --clients 16 --dossiers 2000 --workers 4 2>&1 | quiet
+  .venv/bin/python bench/intake.py --wrk --seconds 15 --clients 16 --workers 4 2>&1 | quiet
   .venv/bin/python bench/reads.py --requests 400 2>&1 | quiet
 done
