@@ -282,6 +282,15 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "egov.catalog.models.DocumentKind",
         "StepKindEnum": "egov.catalog.models.StepKind",
         "DeliveryModeEnum": "egov.dossiers.models.ReturnMode",
+        "FeeKindEnum": "egov.catalog.models.FeeKind",
+        "KeyStorageEnum": "egov.pki.models.KeyStorage",
+        "ServerKeyStorageEnum": ["pkcs12", "pkcs11"],
+        "CertificateStatusEnum": "egov.pki.models.Certificate.Status",
+        "CertificateRequestStatusEnum": "egov.pki.models.CertificateRequest.Status",
+        "CertificateRequestKindEnum": "egov.pki.models.CertificateRequest.Kind",
+        "CertificateAuthorityKindEnum": "egov.pki.models.CertificateAuthority.Kind",
+        "HolderKindEnum": "egov.pki.models.HolderKind",
+        "RevocationReasonEnum": "egov.pki.models.RevocationReason",
     },
 }
 
