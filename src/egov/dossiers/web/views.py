@@ -7,10 +7,7 @@ dossiers only through ``services``; a refused action shows its reason and change
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -20,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from egov.core.models import Agency
+from egov.core.web.access import forbidden, staff_required
 
 from .. import queries, services
 from ..access import allowed_actions
@@ -34,23 +32,6 @@ EVENT_LABELS = {
     "overdue": gettext_lazy("Marked overdue"),
 }
 DANGER_ACTIONS = {"refuse", "stop"}
-
-
-def forbidden(request, message: str):
-    return render(request, "dossiers/forbidden.html", {"message": message}, status=403)
-
-
-def staff_required(view):
-    """Log-in required, and the officer workspace is for staff only."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.kind != request.user.Kind.STAFF:
-            return forbidden(request, _("This page is for officials."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def mark_invalid(form) -> None:

@@ -7,11 +7,8 @@ Pages read through ``queries`` (narrowed by the permission rules) and change thi
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from egov.core import permissions as perms
 from egov.core.models import Agency
+from egov.core.web.access import forbidden, staff_required
 
 from .. import queries, services
 from ..models import Certificate, CertificateRequest, KeyStorage
@@ -34,23 +32,6 @@ STATUS_BADGES = {
     Certificate.Status.REVOKED: "text-bg-danger",
     Certificate.Status.EXPIRED: "text-bg-secondary",
 }
-
-
-def forbidden(request, message: str):
-    return render(request, "pki/forbidden.html", {"message": message}, status=403)
-
-
-def staff_required(view):
-    """Log-in required, and certificates are for staff."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.kind != request.user.Kind.STAFF:
-            return forbidden(request, _("This page is for officials."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error_text(error: Exception) -> str:
