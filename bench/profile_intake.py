@@ -17,9 +17,9 @@ from _http import _process_cpu
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from intake import intake_body
 
 from egov.catalog.models import Procedure
-from egov.core.models import User
 
 
 def main():
@@ -38,20 +38,11 @@ def main():
         content_type="application/json",
     )
     token = response.json()["token"]
-    assert User.objects.filter(username="tiepnhan.hcc").exists()
 
     def intake(i):
         response = client.post(
             "/api/v1/dossiers/",
-            {
-                "procedure": version.procedure.code,
-                "action": "receive",
-                "applicant_name": "Nguyễn Văn Bench",
-                "applicant_id_type": "cccd",
-                "applicant_id_number": f"067090{i % 1000000:06d}",
-                "applicant_phone": "0912345678",
-                "documents": documents,
-            },
+            intake_body(version, documents, i),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {token}",
         )
