@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "egov.notifications",
     "egov.dossiers",
     "egov.pki",
+    "egov.portal",
+    "egov.payments",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentsConfig(AppConfig):
+    """Fee payments (thanh toán trực tuyến): the gateway protocol, the sandbox gateway,
+    reconciliation, refunds and receipts."""
+
+    name = "egov.payments"
+    label = "payments"
+    verbose_name = _("Payments")

@@ -1,0 +1,1 @@
+"""Models of the portal, one module per concern (each helper-owned module is imported here)."""
