@@ -21,6 +21,7 @@ from egov.catalog.models import Performer, ProcedureVersion, StepKind, VersionSt
 from egov.catalog.published import version_parts
 from egov.core.audit import record_event
 from egov.core.models import Agency, Level, Role
+from egov.core.sequences import next_id
 from egov.core.text import normalize_text
 from egov.core.validators import validate_citizen_id
 
@@ -355,17 +356,20 @@ def _open_dossier(
     sets: int = 1,
     documents=(),
     applicant_user=None,
+    insert_later: bool = False,
 ) -> tuple[Dossier, list[DossierDocument]]:
     """Store a new dossier with its documents (inside the caller's transaction).
 
     ``documents`` are dicts ``{"requirement": RequiredDocument | None, "name", "kind", "count",
-    "file": UploadedFile | None}``.
+    "file": UploadedFile | None}``. With ``insert_later`` the dossier only gets its primary key
+    (where the database can allocate one, see ``core.sequences``) and the caller inserts it
+    with ``_store`` once it is complete.
     """
     if version.status != VersionStatus.PUBLISHED or not version.is_valid_on():
         raise ValidationError(_("This procedure version is not in force."))
     clean = validate_applicant(applicant)
     competent = resolve_competent_agency(version, receiving_agency, competent_agency)
-    dossier = Dossier.objects.create(
+    dossier = Dossier(
         procedure_version=version,
         receiving_agency=receiving_agency,
         competent_agency=competent,
@@ -376,7 +380,19 @@ def _open_dossier(
         current_agency=receiving_agency,
         **{k: clean.get(k, "") for k in APPLICANT_FIELDS},
     )
+    dossier.pk = next_id(Dossier) if insert_later else None
+    if dossier.pk is None:
+        dossier.save(force_insert=True)
     return dossier, add_documents(actor, dossier, documents)
+
+
+def _store(dossier: Dossier, fields: list[str]) -> None:
+    """Write ``fields`` of the dossier, or the whole row if it was opened with
+    ``insert_later`` and is not in the database yet."""
+    if dossier._state.adding:
+        dossier.save(force_insert=True)
+    else:
+        dossier.save(update_fields=fields)
 
 
 def _document(actor, dossier: Dossier, doc: dict, is_result: bool = False) -> DossierDocument:
@@ -490,7 +506,7 @@ def _receive(
     # hold those locks only for the last statements before commit.
     dossier.code = dossier.code or issue_code(dossier.receiving_agency, now)
     dossier.tracking_number = issue_tracking_number(dossier.receiving_agency, now)
-    dossier.save(update_fields=RECEIPT_FIELDS)
+    _store(dossier, RECEIPT_FIELDS)
     _event(
         "receive",
         dossier,
@@ -510,9 +526,12 @@ def receive_at_counter(
     """Counter intake in one step: open the dossier and receive it (one audit event).
 
     The dossier is new and not yet committed, so nobody else can act on it: it is checked
-    like any transition but not re-read under a lock.
+    like any transition but not re-read under a lock. Where the database allocates its key
+    first, the dossier row is inserted once, complete, after its documents and steps.
     """
-    dossier, documents = _open_dossier(actor, version, receiving_agency, applicant, **options)
+    dossier, documents = _open_dossier(
+        actor, version, receiving_agency, applicant, insert_later=True, **options
+    )
     _check(actor, dossier, "receive")
     return _receive(
         actor,
