@@ -207,10 +207,16 @@ def main() -> int:
         if entry.obsolete:
             continue
         if entry.msgid in translations:
-            entry.msgstr = translations[entry.msgid]
+            text = translations[entry.msgid]
+            if entry.msgid_plural:  # Vietnamese has one plural form: msgstr[0]
+                entry.msgstr_plural = {0: text[0] if isinstance(text, list) else text}
+            else:
+                entry.msgstr = text
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr or "fuzzy" in entry.flags:
+        elif entry.msgid_plural and (not entry.msgstr_plural.get(0) or "fuzzy" in entry.flags):
+            missing.append(entry.msgid)
+        elif not entry.msgid_plural and (not entry.msgstr or "fuzzy" in entry.flags):
             # makemessages fills new entries with fuzzy guesses from similar strings
             # ("Passport" → "Mật khẩu"): they count as untranslated until reviewed.
             missing.append(entry.msgid)

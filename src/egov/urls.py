@@ -29,6 +29,7 @@ urlpatterns = [
     path("tai-khoan/", include("egov.portal.urls_accounts")),
     path("bieu-mau/", include("egov.portal.urls_eforms")),
     path("thanh-toan/", include("egov.payments.urls")),
+    path("thong-bao/", include("egov.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("egov.core.web.urls")),

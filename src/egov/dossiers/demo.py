@@ -153,6 +153,25 @@ def _play(i: int, plan: tuple, people: dict[str, User]) -> Dossier:
     if goal == "refused":
         with at(0):
             return services.refuse(officer, dossier, "Hồ sơ không thuộc thẩm quyền của Sở")
+    return advance(dossier, goal, people, officer, start, i)
+
+
+def advance(
+    dossier: Dossier,
+    goal: str,
+    people: dict[str, User],
+    officer: User,
+    start: dt.datetime,
+    i: int = 0,
+    result_file=None,
+) -> Dossier:
+    """Take a dossier waiting at the desk (submitted, or opened at the counter) from receipt to
+    ``goal``, one step every two hours from ``start``, through the officers' services."""
+    step = dt.timedelta(hours=2)
+
+    def at(k):
+        return acting_at(start + k * step)
+
     with at(0):
         dossier = services.receive(officer, dossier)
     if goal == "received":
@@ -201,11 +220,12 @@ def _play(i: int, plan: tuple, people: dict[str, User]) -> Dossier:
                 "Cần thêm thời gian thẩm định nội dung trang thông tin",
             )
     with at(5):
-        dossier = services.approve(approver, dossier, "Đã cấp giấy phép")
+        dossier = services.approve(approver, dossier, "Đã cấp giấy phép", result_file)
     if goal == "result_ready":
         return dossier
     with at(6):
-        dossier = services.return_result(officer, dossier, "counter")
+        mode = "online" if dossier.applicant_user_id and result_file else "counter"
+        dossier = services.return_result(officer, dossier, mode)
     if goal == "returned":
         return dossier
     with at(7):

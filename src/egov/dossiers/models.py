@@ -132,6 +132,10 @@ class Dossier(models.Model):
     return_mode = models.CharField(
         _("returned"), max_length=8, choices=ReturnMode.choices, blank=True
     )
+    # The fee the agency asked for (integer VND; by table the officer states the case's amount).
+    fee_amount = models.PositiveBigIntegerField(_("fee asked"), null=True, blank=True)
+    # Public postal service (bưu chính công ích): the item number the applicant follows.
+    return_tracking = models.CharField(_("postal tracking number"), max_length=40, blank=True)
     timeliness = models.CharField(
         _("timeliness"), max_length=8, choices=Timeliness.choices, blank=True
     )
@@ -403,8 +407,13 @@ class Evaluation(models.Model):
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="evaluation")
     rating = models.CharField(max_length=16, choices=Rating.choices)
+    # Points per criterion of dossiers.evaluation.CRITERIA ({"attitude": 2, ...}); those the
+    # applicant did not rate are absent.
+    scores = models.JSONField(_("points per criterion"), default=dict, blank=True)
     comment = models.TextField(blank=True)
     at = models.DateTimeField()
+    # Who recorded it: the applicant on the portal, or the desk on her behalf (counter, kiosk).
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.COUNTER)
 
     def __str__(self):
         return f"{self.dossier}: {self.rating}"

@@ -28,9 +28,11 @@ from egov.core.validators import validate_citizen_id
 from . import clock
 from .access import may
 from .codes import issue_code, issue_tracking_number
+from .evaluation import clean_scores
 from .files import inspect_upload
 from .models import (
     Apology,
+    Channel,
     Dossier,
     DossierDocument,
     DossierParty,
@@ -840,8 +842,10 @@ def complete_interagency(
 def request_fee(actor, dossier: Dossier, amount: int | None = None) -> Dossier:
     """Ask the applicant to pay the fee of the procedure before the result."""
     amount = dossier.procedure_version.total_fee() if amount is None else int(amount)
+    if amount < 0:
+        raise ValidationError({"amount": [_("The amount cannot be negative.")]})
     before = dossier.state
-    dossier.state = State.AWAITING_PAYMENT
+    dossier.state, dossier.fee_amount = State.AWAITING_PAYMENT, amount
     dossier.save()
     _event("request_fee", dossier, actor, before, amount=amount)
     return dossier
@@ -967,34 +971,52 @@ def approve(actor, dossier: Dossier, result_note: str = "", result_file=None) ->
 
 
 @transition("return_result")
-def return_result(actor, dossier: Dossier, mode: str = ReturnMode.COUNTER) -> Dossier:
-    """Trả kết quả at the counter, by post or online."""
+def return_result(
+    actor, dossier: Dossier, mode: str = ReturnMode.COUNTER, tracking: str = ""
+) -> Dossier:
+    """Trả kết quả at the counter, by post (with the postal item number) or online."""
     if mode not in ReturnMode.values:
         raise ValidationError({"mode": [_("Return at the counter, by post or online.")]})
+    tracking = normalize_text(tracking).replace(" ", "").upper()
+    if mode == ReturnMode.POST and not tracking:
+        raise ValidationError(
+            {"tracking": [_("Enter the postal tracking number of the item sent.")]}
+        )
     before, now = dossier.state, _now()
     step = _active_step(dossier)
     if step:
         _finish_step(step, now)
     _handover(dossier, actor, None, None, note="Trả kết quả cho người nộp")
     dossier.state, dossier.returned_at, dossier.return_mode = State.RETURNED, now, mode
+    dossier.return_tracking = tracking if mode == ReturnMode.POST else ""
     dossier.current_holder = None
     dossier.save()
-    _event("return_result", dossier, actor, before, mode=mode)
+    _event("return_result", dossier, actor, before, mode=mode, tracking=dossier.return_tracking)
     return dossier
 
 
 @transition("evaluate")
-def evaluate(actor, dossier: Dossier, rating: str, comment: str = "") -> Dossier:
-    """The applicant's rating of the service."""
+def evaluate(
+    actor, dossier: Dossier, rating: str, comment: str = "", scores: dict | None = None
+) -> Dossier:
+    """The applicant's rating of the service: overall, and per criterion of Circular 01/2018
+    (``scores``; see ``evaluation.CRITERIA``), given by her online or recorded by the desk."""
     if rating not in Evaluation.Rating.values:
         raise ValidationError({"rating": [_("Choose very satisfied, satisfied or not satisfied.")]})
+    scores = clean_scores(scores)
+    by_applicant = actor is not None and dossier.applicant_user_id == actor.pk
     Evaluation.objects.create(
-        dossier=dossier, rating=rating, comment=normalize_text(comment), at=_now()
+        dossier=dossier,
+        rating=rating,
+        scores=scores,
+        comment=normalize_text(comment),
+        at=_now(),
+        channel=Channel.ONLINE if by_applicant else Channel.COUNTER,
     )
     before = dossier.state
     dossier.state = State.EVALUATED
     dossier.save()
-    _event("evaluate", dossier, actor, before, rating=rating)
+    _event("evaluate", dossier, actor, before, rating=rating, scores=scores)
     return dossier
 
 
@@ -1087,10 +1109,14 @@ def perform(actor, dossier: Dossier, action: str, params: dict) -> Dossier:
         ),
         "approve": lambda: approve(actor, dossier, params.get("result_note", "")),
         "return_result": lambda: return_result(
-            actor, dossier, params.get("mode", ReturnMode.COUNTER)
+            actor, dossier, params.get("mode", ReturnMode.COUNTER), params.get("tracking", "")
         ),
         "evaluate": lambda: evaluate(
-            actor, dossier, params.get("rating", ""), params.get("comment", "")
+            actor,
+            dossier,
+            params.get("rating", ""),
+            params.get("comment", ""),
+            params.get("scores"),
         ),
         "stop": lambda: stop(actor, dossier, reason),
     }

@@ -188,7 +188,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.PAUSED}),
             State.PROCESSING,
             frozenset({Role.RECEPTION}) | PROCESSORS,
-            (RECEIVING, CURRENT),
+            (RECEIVING, CURRENT, APPLICANT),
             _("Resume (supplement received)"),
         ),
         Transition(
@@ -217,7 +217,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Role.RECEPTION}),
             RECEIVING,
             _("Return the result"),
-            extra=("mode",),
+            extra=("mode", "tracking"),
         ),
         Transition(
             "evaluate",

@@ -1,4 +1,9 @@
-"""Background delivery of notices by e-mail (the Django tasks API)."""
+"""Background jobs of the notifications (the Django tasks API, django-tasks backport).
+
+django-tasks has no automatic retry: ``deliver`` schedules the next attempt itself (deferred
+with ``run_after`` on backends that support it, such as the database backend), and the periodic
+``retry_deliveries`` command sends whatever is due, whichever comes first.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,3 +27,19 @@ def email_notices(notice_ids: list[int]) -> int:
         Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
+
+
+@task()
+def dispatch_dossier_event(dossier_id: int, action: str) -> int:
+    """Render and log the applicant's messages for a dossier change; return how many."""
+    from .services import dispatch_dossier_event as dispatch
+
+    return len(dispatch(dossier_id, action))
+
+
+@task()
+def deliver(delivery_id: int) -> str:
+    """Send one e-mail or SMS delivery (at most once); return its status afterwards."""
+    from .services import deliver_one
+
+    return deliver_one(delivery_id)

@@ -9,3 +9,6 @@ class PaymentsConfig(AppConfig):
     name = "egov.payments"
     label = "payments"
     verbose_name = _("Payments")
+
+    def ready(self):
+        from . import checks, rules  # noqa: F401  (registers checks and permission rules)

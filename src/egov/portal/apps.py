@@ -9,3 +9,7 @@ class PortalConfig(AppConfig):
     name = "egov.portal"
     label = "portal"
     verbose_name = _("Public service portal")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (dossier results into the data store)
+        from .eforms import rules  # noqa: F401  (who may edit e-forms)

@@ -205,6 +205,45 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "egov <no-reply@egov.local>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a hung SMTP server must not block a worker
+
+# --- SMS (brandname gateway; the default backend writes to the log) --------------------------
+EGOV_SMS_BACKEND = env_str("EGOV_SMS_BACKEND", "egov.notifications.sms.LogBackend")
+EGOV_SMS_URL = env_str("EGOV_SMS_URL")
+EGOV_SMS_API_KEY = env_str("EGOV_SMS_API_KEY")
+EGOV_SMS_BRANDNAME = env_str("EGOV_SMS_BRANDNAME")
+# Operators bill a Unicode SMS per 70 characters: send Vietnamese without diacritics by default.
+EGOV_SMS_ASCII = env_bool("EGOV_SMS_ASCII", True)
+EGOV_SMS_TIMEOUT = env_int("EGOV_SMS_TIMEOUT", 10)
+EGOV_NOTIFY_MAX_ATTEMPTS = env_int("EGOV_NOTIFY_MAX_ATTEMPTS", 5)
+
+# --- Portal accounts: log-in with an OpenID Connect provider (empty: no button) ---------------
+EGOV_OIDC_ISSUER = env_str("EGOV_OIDC_ISSUER")
+EGOV_OIDC_CLIENT_ID = env_str("EGOV_OIDC_CLIENT_ID")
+EGOV_OIDC_CLIENT_SECRET = env_str("EGOV_OIDC_CLIENT_SECRET")
+EGOV_OIDC_SCOPES = env_str("EGOV_OIDC_SCOPES", "openid profile email phone")
+EGOV_OIDC_CITIZEN_ID_CLAIM = env_str("EGOV_OIDC_CITIZEN_ID_CLAIM", "citizen_id")
+EGOV_OIDC_PROVIDER_NAME = env_str("EGOV_OIDC_PROVIDER_NAME", "VNeID")
+EGOV_OIDC_TIMEOUT = env_int("EGOV_OIDC_TIMEOUT", 10)
+EGOV_OIDC_LEEWAY_SECONDS = env_int("EGOV_OIDC_LEEWAY_SECONDS", 60)
+# Verification codes to one address: at most one per interval and a few an hour.
+EGOV_ACCOUNT_CODE_INTERVAL_SECONDS = env_int("EGOV_ACCOUNT_CODE_INTERVAL_SECONDS", 60)
+EGOV_ACCOUNT_CODES_PER_HOUR = env_int("EGOV_ACCOUNT_CODES_PER_HOUR", 5)
+
+# --- Online fee payment (egov.payments; the defaults talk to the sandbox gateway) -------------
+EGOV_PAYMENT_GATEWAY = env_str("EGOV_PAYMENT_GATEWAY", "vnpay")
+EGOV_PAYMENT_GATEWAY_URL = env_str(
+    "EGOV_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8060/paymentv2/vpcpay.html"
+)
+EGOV_PAYMENT_API_URL = env_str(
+    "EGOV_PAYMENT_API_URL", "http://127.0.0.1:8060/merchant_webapi/api/transaction"
+)
+EGOV_PAYMENT_TMN_CODE = env_str("EGOV_PAYMENT_TMN_CODE", "EGOVTEST")
+# The sandbox's published secret; the deployment check (payments.E001) refuses it.
+EGOV_PAYMENT_HASH_SECRET = env_str("EGOV_PAYMENT_HASH_SECRET", "EGOVSANDBOXSECRETNOTFORPRODUCTION")
+EGOV_PAYMENT_EXPIRE_MINUTES = env_int("EGOV_PAYMENT_EXPIRE_MINUTES", 15)
+EGOV_PAYMENT_RECONCILE_AFTER_MINUTES = env_int("EGOV_PAYMENT_RECONCILE_AFTER_MINUTES", 15)
+EGOV_PAYMENT_TIMEOUT_SECONDS = env_int("EGOV_PAYMENT_TIMEOUT_SECONDS", 10)
 
 # --- Cache (rate limits, sessions may use it) -----------------------------------------------
 CACHES = {
@@ -234,12 +273,15 @@ EGOV_DEMO_LOADERS = [
     "egov.dossiers.demo.load",
     "egov.pki.demo.load",
     "egov.pki.demo_signing.load",
+    "egov.portal.demo.load",
 ]
 EGOV_PERIODIC_JOBS = [
     ("check_deadlines", 300),
     ("verify_audit", 3600),
     ("clearsessions", 6 * 3600),
     ("refresh_crls", 3600),
+    ("retry_deliveries", 60),
+    ("reconcile_payments", 300),
 ]
 
 # Number of reverse proxies in front of the web processes that append to X-Forwarded-For

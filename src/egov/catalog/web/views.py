@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from egov.core import permissions as perms
 from egov.core.models import Level, Role
 from egov.core.models.validity import today_in_vietnam
-from egov.core.text import fold
 
 from .. import importexport
-from ..models import Field, ImportJob, OnlineMode, Procedure, ProcedureVersion, VersionStatus
+from ..models import Field, ImportJob, OnlineMode, Procedure
+from ..queries import search_in_force
 from ..services import statutory_days
 
 PAGE_SIZE = 50
@@ -54,10 +54,6 @@ def system_admin_required(view):
     return wrapped
 
 
-def in_force():
-    return ProcedureVersion.objects.filter(status=VersionStatus.PUBLISHED).valid_on()
-
-
 @require_GET
 @staff_required
 def procedure_list(request):
@@ -68,15 +64,7 @@ def procedure_list(request):
     field = request.GET.get("field", "")
     online_mode = request.GET.get("online_mode", "")
     after = request.GET.get("after", "")
-    versions = in_force().select_related("procedure", "field", "competent_agency")
-    for word in fold(query).split():
-        versions = versions.filter(search_text__contains=word)
-    if level in Level.values:
-        versions = versions.filter(level=level)
-    if field.isdigit():
-        versions = versions.filter(field_id=int(field))
-    if online_mode in OnlineMode.values:
-        versions = versions.filter(online_mode=online_mode)
+    versions = search_in_force(query, level=level, field=field, online_mode=online_mode)
     total = versions.count()
     if after:
         versions = versions.filter(procedure__code__gt=after)

@@ -107,9 +107,11 @@ ROLE_HOME = {
 }
 
 
-@login_required
 def home(request):
-    """The home page: the user's positions and what each role does."""
+    """The home page: the official's positions and what each role does. Citizens and
+    visitors land on the public service portal instead."""
+    if not request.user.is_authenticated or request.user.kind != request.user.Kind.STAFF:
+        return redirect("portal:home")
     positions = request.user.active_positions().order_by("agency__path", "role")
     cards = [{"position": p, "task": ROLE_HOME.get(p.role, "")} for p in positions]
     return render(request, "core/home.html", {"cards": cards})

@@ -268,6 +268,13 @@ class ActionForm(forms.Form):
             return forms.ChoiceField(
                 label=_("How the result is returned"), choices=ReturnMode.choices, widget=_select()
             )
+        if name == "tracking":
+            return forms.CharField(
+                label=_("Postal tracking number (when sent by post)"),
+                required=False,
+                max_length=40,
+                widget=_text(),
+            )
         if name == "rating":
             return forms.ChoiceField(
                 label=_("Rating"), choices=Evaluation.Rating.choices, widget=_select()
@@ -278,7 +285,7 @@ class ActionForm(forms.Form):
         """The parameters of ``services.perform``."""
         data = self.cleaned_data
         params = {}
-        for name in ("reason", "assignee", "new_appointment", "mode", "rating"):
+        for name in ("reason", "assignee", "new_appointment", "mode", "tracking", "rating"):
             if name in data:
                 params[name] = data[name]
         if "items" in data:
