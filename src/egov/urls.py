@@ -30,6 +30,8 @@ urlpatterns = [
     path("bieu-mau/", include("egov.portal.urls_eforms")),
     path("thanh-toan/", include("egov.payments.urls")),
     path("thong-bao/", include("egov.notifications.urls")),
+    path("van-phong/", include("egov.office.urls")),
+    path("exchange/", include("egov.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("egov.core.web.urls")),

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "egov.pki",
     "egov.portal",
     "egov.payments",
+    "egov.office",
+    "egov.exchange",
 ]
 
 MIDDLEWARE = [
