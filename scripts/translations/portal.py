@@ -158,3 +158,12 @@ VI = {
     "Public services": "Dịch vụ công",
     "Messages sent": "Nhật ký gửi thông báo",
 }
+VI.update(
+    {
+        "The Idempotency-Key header must be a UUID.": "Tiêu đề Idempotency-Key phải là một UUID.",
+        "A UUID the client makes once per dossier: sending the request again with the same key (a retry after a lost answer) returns the dossier created the first time instead of a second one.": "Một UUID do phần mềm gọi tạo ra cho mỗi hồ sơ: gửi lại yêu cầu với cùng khóa (thử lại khi mất phản hồi) sẽ nhận lại hồ sơ đã tạo lần đầu thay vì tạo hồ sơ thứ hai.",
+        "This Idempotency-Key was already used for another request.": "Idempotency-Key này đã được dùng cho một yêu cầu khác.",
+        "Electronic office": "Văn phòng điện tử",
+        "Document exchange": "Liên thông văn bản",
+    }
+)

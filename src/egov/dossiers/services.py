@@ -359,11 +359,14 @@ def _open_dossier(
     documents=(),
     applicant_user=None,
     insert_later: bool = False,
+    reference=None,
 ) -> tuple[Dossier, list[DossierDocument]]:
     """Store a new dossier with its documents (inside the caller's transaction).
 
     ``documents`` are dicts ``{"requirement": RequiredDocument | None, "name", "kind", "count",
-    "file": UploadedFile | None}``. With ``insert_later`` the dossier only gets its primary key
+    "file": UploadedFile | None}``. ``reference`` (a UUID) is the caller's idempotency key:
+    a second dossier with the same one is refused by the database. With ``insert_later`` the
+    dossier only gets its primary key
     (where the database can allocate one, see ``core.sequences``) and the caller inserts it
     with ``_store`` once it is complete.
     """
@@ -382,6 +385,8 @@ def _open_dossier(
         current_agency=receiving_agency,
         **{k: clean.get(k, "") for k in APPLICANT_FIELDS},
     )
+    if reference is not None:
+        dossier.reference = reference
     dossier.pk = next_id(Dossier) if insert_later else None
     if dossier.pk is None:
         dossier.save(force_insert=True)

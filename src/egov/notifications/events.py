@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,7 +138,11 @@ def dossier_context(dossier, changes: dict | None = None) -> dict:
     apology = dossier.apologies.order_by("-issued_at", "-pk").first()
     code = dossier.code or ""
     lookup = public_url("/tra-cuu/?" + urlencode({"code": code})) if code else ""
-    amount = changes.get("amount")
+    # An applicant with a portal account follows, pays and rates on her dossier's page there;
+    # others use the public look-up with the secret from the receipt.
+    online = bool(code and dossier.applicant_user_id)
+    page = public_url(reverse("portal:dossier", args=[code])) if online else lookup
+    amount = changes.get("amount", dossier.fee_amount)
     if amount is None:
         amount = dossier.procedure_version.total_fee()
     has_files = dossier.documents.filter(is_result=True).exclude(file="").exists()
@@ -152,7 +157,7 @@ def dossier_context(dossier, changes: dict | None = None) -> dict:
         "agency_phone": getattr(agency, "phone", "") if agency else "",
         "received_at": moment(dossier.received_at),
         "appointment": moment(dossier.new_appointment_at or dossier.due_at),
-        "lookup_url": lookup,
+        "lookup_url": page,
         "secret_hint": (dossier.lookup_secret or "")[:2] + "…",
         "items": [
             {
@@ -171,16 +176,16 @@ def dossier_context(dossier, changes: dict | None = None) -> dict:
         "supplement_number": supplement.number if supplement else "",
         "amount": int(amount or 0),
         "amount_text": vnd(amount),
-        "pay_url": public_url("/thanh-toan/?" + urlencode({"code": code})) if code else "",
+        "pay_url": public_url(reverse("payments:pay", args=[code])) if online else page,
         "old_appointment": moment(apology.original_due_at) if apology else "",
         "new_appointment": moment(apology.new_appointment_at if apology else None),
         "result_note": dossier.result_note,
         "collect_at": ", ".join(
             p for p in [agency.name if agency else "", getattr(agency, "address", "")] if p
         ),
-        "download_url": lookup if has_files else "",
+        "download_url": page if has_files else "",
         "return_mode": dossier.get_return_mode_display() if dossier.return_mode else "",
-        "evaluation_url": lookup,
+        "evaluation_url": page,
     }
 
 

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, make_msgid
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -256,7 +257,7 @@ def _log_delivery(dossier, key, event, channel, address, subject, body) -> Deliv
             user=dossier.applicant_user,
             title=(subject or body)[:200],
             body=body,
-            url="/tra-cuu/?code=" + (dossier.code or ""),
+            url=reverse("portal:dossier", args=[dossier.code]) if dossier.code else "",
             topic=f"dossier:{dossier.code}",
         )
         delivery.status, delivery.attempts = DeliveryStatus.SENT, 1

@@ -6,7 +6,7 @@ import uuid
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -73,6 +73,19 @@ def detail_body(request, dossier: Dossier) -> dict:
     return DossierDetailSerializer(dossier, context={"request": request}).data
 
 
+def _idempotency_key(request) -> uuid.UUID | None:
+    """The ``Idempotency-Key`` header as a UUID (None when absent); anything else is refused."""
+    value = request.headers.get("Idempotency-Key", "").strip()
+    if not value:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationError(
+            {"Idempotency-Key": [_("The Idempotency-Key header must be a UUID.")]}
+        ) from None
+
+
 def _refusal(error: services.TransitionRefused) -> Conflict:
     conflict = Conflict(error.message)
     conflict.detail = {"code": error.code, "message": error.message}
@@ -135,8 +148,50 @@ class DossierListCreateView(generics.ListCreateAPIView):
     def get_serializer_class(self):
         return DossierCreateSerializer if self.request.method == "POST" else DossierListSerializer
 
-    @extend_schema(request=DossierCreateSerializer, responses={201: DossierCreatedSerializer})
+    @extend_schema(
+        request=DossierCreateSerializer,
+        responses={201: DossierCreatedSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.UUID,
+                OpenApiParameter.HEADER,
+                description=_(
+                    "A UUID the client makes once per dossier: sending the request again with "
+                    "the same key (a retry after a lost answer) returns the dossier created the "
+                    "first time instead of a second one."
+                ),
+            )
+        ],
+    )
     def post(self, request):
+        key = _idempotency_key(request)
+        if key is not None:
+            earlier = self._created_with(request.user, key)
+            if earlier is not None:
+                return Response(DossierCreatedSerializer(earlier).data, status=201)
+        try:
+            return self._create(request, key)
+        except IntegrityError:
+            # The same key, used a moment ago by a parallel request that won the race.
+            earlier = self._created_with(request.user, key) if key else None
+            if earlier is None:
+                raise
+            return Response(DossierCreatedSerializer(earlier).data, status=201)
+
+    @staticmethod
+    def _created_with(user, key) -> Dossier | None:
+        """The dossier an earlier request with ``key`` created; a key someone else used is a
+        conflict, not a way to read their dossier."""
+        earlier = Dossier.objects.filter(reference=key).first()
+        if earlier is not None and not visible_dossiers(user).filter(pk=earlier.pk).exists():
+            raise Conflict(
+                _("This Idempotency-Key was already used for another request."),
+                code="idempotency_key_reused",
+            )
+        return earlier
+
+    def _create(self, request, key):
         serializer = DossierCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -180,6 +235,7 @@ class DossierListCreateView(generics.ListCreateAPIView):
             "sets": data.get("sets", 1),
             "documents": documents,
             "applicant_user": user if is_applicant else None,
+            "reference": key,
         }
         try:
             if data["action"] == "receive":

@@ -7,14 +7,16 @@ from .conftest import APPLICANT
 pytestmark = pytest.mark.django_db
 
 
-def intake(client, version, **extra):
+def intake(client, version, headers=None, **extra):
     body = {
         "procedure": version.procedure.code,
         **APPLICANT,
         "documents": [{"requirement": d.pk} for d in version.documents.all()],
         **extra,
     }
-    return client.post("/api/v1/dossiers/", body, content_type="application/json")
+    return client.post(
+        "/api/v1/dossiers/", body, content_type="application/json", headers=headers or {}
+    )
 
 
 def test_counter_intake_over_the_api_returns_the_receipt_data(client, desk, procedures):
@@ -129,3 +131,51 @@ def test_the_desk_downloads_its_tracking_book_and_others_may_not(
     assert code in [cell.value for row in sheet.iter_rows() for cell in row]
     client.force_login(stp_staff["specialist"])
     assert client.get("/api/v1/tracking-book/", params).status_code == 403
+
+
+def test_a_retry_with_the_same_idempotency_key_returns_the_first_dossier(client, desk, procedures):
+    import uuid
+
+    from egov.dossiers.models import Dossier
+
+    client.force_login(desk["officer"])
+    key = str(uuid.uuid4())
+    first = intake(client, procedures["1.000001"], headers={"Idempotency-Key": key})
+    again = intake(client, procedures["1.000001"], headers={"Idempotency-Key": key})
+    assert first.status_code == again.status_code == 201
+    assert first.json()["code"] == again.json()["code"]
+    assert Dossier.objects.count() == 1
+    # Another key is another dossier; a key that is not a UUID is refused and changes nothing.
+    assert (
+        intake(
+            client, procedures["1.000001"], headers={"Idempotency-Key": str(uuid.uuid4())}
+        ).status_code
+        == 201
+    )
+    bad = intake(client, procedures["1.000001"], headers={"Idempotency-Key": "twice"})
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["error"]["fields"]
+    assert Dossier.objects.count() == 2
+
+
+def test_a_key_used_by_someone_else_is_a_conflict_not_a_look_at_their_dossier(
+    client, desk, procedures, tree, make_official
+):
+    import uuid
+
+    from egov.core.models import Role
+
+    key = str(uuid.uuid4())
+    client.force_login(desk["officer"])
+    assert (
+        intake(client, procedures["1.000001"], headers={"Idempotency-Key": key}).status_code == 201
+    )
+    outsider = make_official("tiepnhan.cujut", tree["cujut"], Role.RECEPTION)
+    client.force_login(outsider)
+    response = intake(
+        client,
+        procedures["1.000001"],
+        headers={"Idempotency-Key": key},
+        receiving_agency=tree["cujut"].code,
+    )
+    assert response.status_code == 409
+    assert desk["center"].code not in response.content.decode()

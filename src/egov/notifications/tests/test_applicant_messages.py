@@ -75,7 +75,8 @@ def test_receiving_an_online_dossier_tells_the_applicant_everywhere(
     assert f"Mã hồ sơ: {code}" in body
     assert "Ngày tiếp nhận: 10/03/2025 09:30" in body
     assert "Ngày hẹn trả kết quả: 17/03/2025 17:00" in body
-    assert f"/tra-cuu/?code={code}" in body
+    # an applicant with an account follows the dossier on her portal page
+    assert f"/dich-vu-cong/ho-so/{code}/" in body
     assert "Trung tâm Hành chính công" in body
 
     # By SMS, through the gateway, without diacritics (one 160-character ASCII message).
@@ -319,7 +320,7 @@ def test_the_whole_journey_tells_the_applicant_at_each_step(
         f"Mời đánh giá mức độ hài lòng – hồ sơ {code}",
     ]
     bodies = [m.get_content() for m in to_her]
-    assert "150.000 đồng" in bodies[1] and f"/thanh-toan/?code={code}" in bodies[1]
+    assert "150.000 đồng" in bodies[1] and f"/thanh-toan/ho-so/{code}/" in bodies[1]
     assert "Giấy xác nhận cư trú (bản sao, 1 bản)" in bodies[2]
     assert "hẹn trả kết quả vào 25/03/2025 16:00" in bodies[3]
     assert "Lý do: Chờ xác minh" in bodies[3]
