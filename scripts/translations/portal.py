@@ -167,3 +167,4 @@ VI.update(
         "Document exchange": "Liên thông văn bản",
     }
 )
+VI["Electronic result (signed PDF, optional)"] = "Kết quả điện tử (tệp PDF đã ký số, nếu có)"

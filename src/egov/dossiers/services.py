@@ -1112,7 +1112,9 @@ def perform(actor, dossier: Dossier, action: str, params: dict) -> Dossier:
         "apologize": lambda: apologize(
             actor, dossier, _parse_moment(params.get("new_appointment")), reason
         ),
-        "approve": lambda: approve(actor, dossier, params.get("result_note", "")),
+        "approve": lambda: approve(
+            actor, dossier, params.get("result_note", ""), params.get("result_file")
+        ),
         "return_result": lambda: return_result(
             actor, dossier, params.get("mode", ReturnMode.COUNTER), params.get("tracking", "")
         ),

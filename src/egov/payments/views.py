@@ -8,7 +8,9 @@ nothing.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +58,7 @@ def pay(request, code: str):
             return forbidden(request, str(refusal))
         return redirect(url)
     amount, lines = services.requested_fee(dossier)
-    return render(
+    response = render(
         request,
         "payments/pay.html",
         {
@@ -68,6 +70,15 @@ def pay(request, code: str):
             "payments": dossier.payments.all(),
         },
     )
+    # The pay button's form is answered by a redirect to the gateway: the browser follows it
+    # only if this page's CSP lets its forms lead there (form-action covers redirects).
+    response._csp_update = {"form-action": [_origin(settings.EGOV_PAYMENT_GATEWAY_URL)]}
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @require_GET

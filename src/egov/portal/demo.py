@@ -8,6 +8,7 @@ rated. They are made through the portal's and the officers' services, like real 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -136,18 +137,35 @@ def _apply(citizen: User, code: str, desk_code: str, goal: str, days_ago: int, p
             )
 
 
-def load(stdout=None) -> dict:
-    """Templates, e-forms and the online citizen's dossiers, once."""
+@dataclass
+class PortalDemo:
+    created: int = 0
+    logins: list[dict] = field(default_factory=list)
+
+
+def load(stdout=None) -> PortalDemo:
+    """Templates, e-forms and the online citizen's dossiers, once; the citizen's log-in is
+    printed with the officials' by ``load_demo``."""
     from egov.notifications.defaults import load_default_templates
     from egov.portal.eforms.demo import load_demo_forms
 
     load_default_templates()
     forms = load_demo_forms()
     citizen = User.objects.filter(username=CITIZEN).first()
+    result = PortalDemo()
+    if citizen is not None:
+        result.logins.append(
+            {
+                "username": CITIZEN,
+                "name": citizen.full_name,
+                "roles": "citizen (portal: /dich-vu-cong/)",
+                "otp_secret": "",
+            }
+        )
     if citizen is None or Application.objects.filter(applicant=citizen).exists():
         if stdout is not None:
             stdout.write("  portal demo already loaded: nothing to change")
-        return {"created": 0}
+        return result
     with transaction.atomic():
         citizen = _citizen()
         people = _people()
@@ -155,4 +173,5 @@ def load(stdout=None) -> dict:
             _apply(citizen, code, desk, goal, days_ago, people)
     if stdout is not None:
         stdout.write(f"  portal: {forms} e-forms, {len(ONLINE_PLANS)} online applications")
-    return {"created": len(ONLINE_PLANS)}
+    result.created = len(ONLINE_PLANS)
+    return result

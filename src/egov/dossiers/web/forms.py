@@ -240,6 +240,12 @@ class ActionForm(forms.Form):
             self.fields["note"] = forms.CharField(
                 label=_("Note (optional)"), required=False, widget=_area(2)
             )
+        if transition.action == "approve":  # the electronic result, signed, for the applicant
+            self.fields["result_file"] = forms.FileField(
+                label=_("Electronic result (signed PDF, optional)"),
+                required=False,
+                widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".pdf"}),
+            )
 
     @staticmethod
     def _extra_field(name: str, dossier) -> forms.Field:
@@ -292,6 +298,8 @@ class ActionForm(forms.Form):
             params["items"] = [{"name": line} for line in lines(data["items"])]
         if "note" in data:
             params[NOTE_PARAMS[self.transition.action]] = data["note"]
+        if data.get("result_file"):
+            params["result_file"] = data["result_file"]
         return params
 
 

@@ -172,7 +172,7 @@ def act(request, code):
     transition = TRANSITIONS.get(action)
     if transition is None:
         return _refused(request, dossier, _("Unknown action."), status=400)
-    form = ActionForm(transition, dossier, request.POST)
+    form = ActionForm(transition, dossier, request.POST, request.FILES)
     if not form.is_valid():
         mark_invalid(form)
         return _refused(request, dossier, _("Check the fields of the form."), form, status=400)

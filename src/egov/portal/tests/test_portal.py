@@ -321,3 +321,34 @@ def test_the_applicant_rates_the_service_once_it_is_returned(
     page = client.get(reverse("portal:ratings")).content.decode()
     assert "Sở Tư pháp" in page and "1.000001" in page
     assert "100,0" in page  # Vietnamese decimal comma
+
+
+# --- nobody reads another person's dossier, file or stored document --------------------------
+def test_another_person_reaches_nothing_of_mine_by_real_or_guessed_ids(
+    client, browser, version, desk
+):
+    dossier = _submitted(browser, version, desk)
+    mine = dossier.documents.first()
+    stored = StoredDocument.objects.filter(owner__username="an").first()
+    client.force_login(_citizen("mallory", citizen_id="067085000124"))
+    web = [
+        reverse("portal:dossier", args=[dossier.code]),
+        reverse("portal:document", args=[dossier.code, mine.pk]),
+        reverse("portal:document", args=[dossier.code, mine.pk + 1]),
+        reverse("portal:store_file", args=[stored.pk]),
+        reverse("portal:store_file", args=[stored.pk + 1]),
+        reverse("portal:draft", args=[uuid.uuid4()]),
+    ]
+    for url in web:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("portal:store_remove", args=[stored.pk])).status_code == 404
+    assert StoredDocument.objects.get(pk=stored.pk).removed_at is None
+    # The API answers the same: not found, and her list holds only her own dossiers.
+    assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 404
+    assert client.get(f"/api/v1/dossiers/{dossier.code}/events/").status_code == 404
+    listed = client.get("/api/v1/dossiers/").json()
+    assert dossier.code not in str(listed)
+    # While the owner sees hers.
+    client.force_login(User.objects.get(username="an"))
+    assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 200
+    assert client.get(reverse("portal:document", args=[dossier.code, mine.pk])).status_code == 200
