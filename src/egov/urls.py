@@ -5,7 +5,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from egov.core.api.views import HealthView
+from egov.core.api.views import HealthView, liveness
 from egov.dossiers.web.public import lookup as lookup_page
 
 # The Django admin requires a verified second factor, like every administrator screen.
@@ -14,6 +14,7 @@ admin.site.site_header = "egov"
 
 urlpatterns = [
     path("healthz", HealthView.as_view(), name="healthz"),
+    path("livez", liveness, name="livez"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split view: the init script is a separate file, so the strict CSP needs no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

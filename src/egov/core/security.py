@@ -9,4 +9,6 @@ def requires_second_factor(user) -> bool:
         return False
     if user.is_superuser:
         return True
+    if user.kind != user.Kind.STAFF:  # citizens and businesses hold no roles in agencies
+        return False
     return user.has_role(*settings.EGOV_REQUIRE_2FA_ROLES)

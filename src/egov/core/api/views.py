@@ -7,6 +7,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import connection
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, match_token
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -44,6 +45,13 @@ class HealthView(APIView):
         except Exception:  # noqa: BLE001 - any database failure means unhealthy
             return Response({"status": "unavailable"}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         return Response({"status": "ok"})
+
+
+def liveness(request):
+    """``GET /livez``: 200 while the process serves requests, without touching the database
+    (a liveness probe restarts a hung process; /healthz tells whether it can do real work).
+    A plain Django view, so it is also the bare baseline the benchmarks compare with."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 class TokenView(APIView):

@@ -5,6 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,27 +117,14 @@ def draft(request, key):
             if action.startswith("remove-") and action[7:].isdigit():
                 services.remove_document(request.user, application, int(action[7:]))
                 return redirect("portal:draft", key=key)
-            uploads, reuse = _files_from(request, version)
-            if uploads or reuse:
-                services.attach_documents(request.user, application, uploads, reuse)
-            if form is not None:
-                bound = bind(form, request.POST, prefill)
-                if bound.is_valid():
-                    services.save_answers(request.user, application, bound.cleaned)
-                elif action == "submit":
-                    raise ValidationError(_("Correct the fields marked in the form."))
-            if action == "submit":
-                dossier = services.submit_application(request.user, application)
-                messages.success(
-                    request,
-                    _("Your dossier %(code)s has been submitted.") % {"code": dossier.code},
-                )
-                return redirect("portal:dossier", code=dossier.code)
-            if bound is None or bound.is_valid():
-                messages.success(request, _("Your draft has been saved."))
-                return redirect("portal:draft", key=key)
+            response, bound = _save_or_submit(request, application, action, form, prefill)
+            if response is not None:
+                return response
+            messages.error(request, _("Correct the fields marked in the form."))
         except ValidationError as error:
             _flash(request, error)
+            if form is not None:
+                bound = bind(form, request.POST, prefill)
     if form is not None and bound is None:
         bound = bind(form, None, prefill, initial=application.answers or None)
     documents = list(dossier.documents.filter(is_result=False))
@@ -161,6 +149,31 @@ def draft(request, key):
             "fees": version.fees.all(),
         },
     )
+
+
+@transaction.atomic
+def _save_or_submit(request, application, action: str, form, prefill):
+    """Files, answers and (for "submit") the submission, in one transaction (one commit
+    instead of three). Returns (redirect, None), or (None, the e-form with its errors) when the
+    form is not valid yet: the files are kept, the answers and the submission wait."""
+    from egov.portal.eforms import bind
+
+    uploads, reuse = _files_from(request, application.dossier.procedure_version)
+    if uploads or reuse:
+        services.attach_documents(request.user, application, uploads, reuse)
+    if form is not None:
+        bound = bind(form, request.POST, prefill)
+        if not bound.is_valid():
+            return None, bound
+        services.save_answers(request.user, application, bound.cleaned)
+    if action == "submit":
+        dossier = services.submit_application(request.user, application)
+        messages.success(
+            request, _("Your dossier %(code)s has been submitted.") % {"code": dossier.code}
+        )
+        return redirect("portal:dossier", code=dossier.code), None
+    messages.success(request, _("Your draft has been saved."))
+    return redirect("portal:draft", key=application.key), None
 
 
 # --- following a dossier --------------------------------------------------------------------
