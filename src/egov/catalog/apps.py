@@ -10,4 +10,4 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Procedure catalogue")
 
     def ready(self):
-        from . import rules  # noqa: F401
+        from . import rules, signals  # noqa: F401  (permission rules, cache receivers)

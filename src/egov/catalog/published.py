@@ -14,6 +14,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from egov.core.localcache import ProcessCache
+
 from .models import ProcedureVersion, RequiredDocument, VersionStatus, WorkflowStep
 
 MAX_VERSIONS = 4096
@@ -58,3 +60,28 @@ def version_parts(version: ProcedureVersion) -> VersionParts:
         while len(_parts) > MAX_VERSIONS:
             _parts.popitem(last=False)
     return parts
+
+
+# The version in force per procedure code and day, for the intake API: published versions
+# change only by publishing another (or retiring), which this process hears at once.
+_IN_FORCE = ProcessCache("versions in force")
+
+
+def version_in_force(code: str) -> ProcedureVersion | None:
+    """The published version of procedure ``code`` valid today (with its procedure and
+    competent agency), or None."""
+    from egov.core.models.validity import today_in_vietnam
+
+    def read():
+        return (
+            ProcedureVersion.objects.filter(procedure__code=code, status=VersionStatus.PUBLISHED)
+            .valid_on()
+            .select_related("procedure", "competent_agency")
+            .first()
+        )
+
+    return _IN_FORCE.get((code, today_in_vietnam()), read)
+
+
+def forget_versions_in_force() -> None:
+    _IN_FORCE.clear()

@@ -16,7 +16,9 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .localcache import ProcessCache
 from .models import Agency, Position, Role
+from .models.validity import today_in_vietnam
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,22 @@ def scope(user, queryset: QuerySet, action: str = "view") -> QuerySet:
 
 
 # --- agency scope: the building block of most rules ---------------------------------------------
+# Positions of a person today, shared by the requests of this process for a few seconds
+# (core.localcache says how long a change may take to reach other processes).
+_POSITIONS = ProcessCache("positions")
+
+
 def positions_today(user) -> list[Position]:
     """Positions ``user`` holds today, with their agencies and units.
 
     Read once per user object (one request) and shared by every scope question asked then.
     """
     if "_positions_today" not in user.__dict__:
-        user.__dict__["_positions_today"] = list(
-            Position.objects.valid_on().filter(user=user).select_related("agency", "unit")
+        user.__dict__["_positions_today"] = _POSITIONS.get(
+            (user.pk, today_in_vietnam()),
+            lambda: list(
+                Position.objects.valid_on().filter(user=user).select_related("agency", "unit")
+            ),
         )
     return user.__dict__["_positions_today"]
 

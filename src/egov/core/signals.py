@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
-from .models import CalendarDay
+from .models import Agency, CalendarDay, Position, User
 from .workdays import calendar_changed
 
 # Sent inside the transaction of a merge or split: (sender=Agency, predecessor, successor,
@@ -15,6 +15,17 @@ agency_succeeded = Signal()
 @receiver([post_save, post_delete], sender=CalendarDay)
 def _calendar_changed(**kwargs):
     calendar_changed()
+
+
+@receiver([post_save, post_delete], sender=Position)
+@receiver([post_save, post_delete], sender=Agency)
+@receiver([post_save, post_delete], sender=User)
+def _people_changed(**kwargs):
+    """A role, an agency (its place in the tree) or a person changed: this process forgets
+    what it kept of who holds which position (others within EGOV_LOCAL_CACHE_SECONDS)."""
+    from .permissions import _POSITIONS
+
+    _POSITIONS.clear()
 
 
 @receiver(post_migrate)

@@ -289,6 +289,9 @@ EGOV_PERIODIC_JOBS = [
 # Number of reverse proxies in front of the web processes that append to X-Forwarded-For
 # (nginx with proxy_add_x_forwarded_for: 1). 0 ignores the header (direct connections).
 EGOV_TRUSTED_PROXY_HOPS = env_int("EGOV_TRUSTED_PROXY_HOPS", 0)
+# Seconds a web process keeps answers read on almost every request (positions held today,
+# the procedure version in force): the longest a change made elsewhere takes to apply there.
+EGOV_LOCAL_CACHE_SECONDS = env_int("EGOV_LOCAL_CACHE_SECONDS", 30)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

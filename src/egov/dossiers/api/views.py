@@ -19,8 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from egov.catalog.models import ProcedureVersion, VersionStatus
-from egov.catalog.published import version_parts
+from egov.catalog.published import version_in_force, version_parts
 from egov.core.api.errors import Conflict, error_body
 from egov.core.audit import record_event
 from egov.core.models import Agency, AuditEvent
@@ -196,14 +195,7 @@ class DossierListCreateView(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request.user
-        version = (
-            ProcedureVersion.objects.filter(
-                procedure__code=data["procedure"], status=VersionStatus.PUBLISHED
-            )
-            .valid_on()
-            .select_related("procedure", "competent_agency")
-            .first()
-        )
+        version = version_in_force(data["procedure"])
         if version is None:
             raise ValidationError({"procedure": [_("No procedure in force with this code.")]})
         receiving = self._receiving_agency(user, data.get("receiving_agency"))
