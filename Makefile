@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install migrate demo lint format otp clean test-e2e
+.PHONY: run test install migrate demo lint format otp clean test-e2e peer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ demo: migrate
 run: demo
 	@echo "egov is starting on http://127.0.0.1:8000/ (Ctrl-C stops web, worker and scheduler)"
 	$(BIN)/honcho -f Procfile start
+
+# A second installation on port 8001 (its own SQLite file and agency) exchanging edXML
+# documents with the one `make run` started.
+peer: install
+	$(BIN)/python -m egov.exchange.peer_demo
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

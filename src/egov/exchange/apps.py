@@ -9,3 +9,6 @@ class ExchangeConfig(AppConfig):
     name = "egov.exchange"
     label = "exchange"
     verbose_name = _("Document exchange")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the office's signals

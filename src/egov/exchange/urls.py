@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "exchange"
 
-urlpatterns = []
+urlpatterns = [
+    # Public path (API.md): peers post edXML packages and status packages here.
+    path("v1/edxml", views.receive_edxml, name="edxml"),
+]

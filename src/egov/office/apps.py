@@ -10,3 +10,6 @@ class OfficeConfig(AppConfig):
     name = "egov.office"
     label = "office"
     verbose_name = _("Electronic office")
+
+    def ready(self):
+        from . import receivers, rules  # noqa: F401

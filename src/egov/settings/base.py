@@ -276,6 +276,7 @@ EGOV_DEMO_LOADERS = [
     "egov.pki.demo.load",
     "egov.pki.demo_signing.load",
     "egov.portal.demo.load",
+    "egov.office.demo.load",
 ]
 EGOV_PERIODIC_JOBS = [
     ("check_deadlines", 300),
@@ -284,6 +285,7 @@ EGOV_PERIODIC_JOBS = [
     ("refresh_crls", 3600),
     ("retry_deliveries", 60),
     ("reconcile_payments", 300),
+    ("send_outbox", 60),
 ]
 
 # Number of reverse proxies in front of the web processes that append to X-Forwarded-For
