@@ -59,17 +59,30 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A citizen's or officer's phone: small screen, touch."""
+def _phone_page(browser, live_server, width: int, height: int):
     context = browser.new_context(
         base_url=live_server.url,
         locale="vi-VN",
-        viewport={"width": 390, "height": 844},
+        viewport={"width": width, "height": height},
         is_mobile=True,
         has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A citizen's or officer's phone: small screen, touch."""
+    context, page = _phone_page(browser, live_server, 390, 844)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def small_phone(browser, live_server):
+    """The narrowest phone the portal promises to work on (360 px)."""
+    context, page = _phone_page(browser, live_server, 360, 740)
     yield page
     context.close()

@@ -22,22 +22,6 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 
 
 @pytest.fixture
-def small_phone(browser, live_server):
-    """The narrowest phone the portal promises to work on."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="vi-VN",
-        viewport={"width": 360, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def citizen(db):
     user = User.objects.create_user(
         "0912345678",

@@ -231,23 +231,15 @@ class OutgoingDocument(models.Model):
         return " ".join(p for p in (self.authority_prefix, self.signer_position) if p)
 
 
-class OutgoingFile(models.Model):
-    """A body file of an outgoing document: the main PDF (the one signed) or an appendix."""
+class StoredFile(models.Model):
+    """What every file of a document keeps: its name, content digest and size."""
 
-    class Kind(models.TextChoices):
-        MAIN = "main", _("Main document")
-        APPENDIX = "appendix", _("Appendix")
-
-    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="files")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(_("file"), upload_to="office/out/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("document file")
-        verbose_name_plural = _("document files")
+        abstract = True
         ordering = ["kind", "pk"]
 
     def __str__(self):
@@ -256,6 +248,22 @@ class OutgoingFile(models.Model):
     def read(self) -> bytes:
         with self.file.open("rb") as handle:
             return handle.read()
+
+
+class OutgoingFile(StoredFile):
+    """A body file of an outgoing document: the main PDF (the one signed) or an appendix."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Main document")
+        APPENDIX = "appendix", _("Appendix")
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="office/out/%Y/%m/")
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("document file")
+        verbose_name_plural = _("document files")
 
 
 class BodyVersion(models.Model):
@@ -470,7 +478,7 @@ class IncomingDocument(models.Model):
         return (self.validation or {}).get("indication") or ""
 
 
-class IncomingFile(models.Model):
+class IncomingFile(StoredFile):
     """A file of an incoming document: the received PDF, its appendices, or a file the
     assignee added while processing."""
 
@@ -481,23 +489,12 @@ class IncomingFile(models.Model):
 
     document = models.ForeignKey(IncomingDocument, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100, default="application/pdf")
     file = models.FileField(_("file"), upload_to="office/in/%Y/%m/")
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("incoming file")
         verbose_name_plural = _("incoming files")
-        ordering = ["kind", "pk"]
-
-    def __str__(self):
-        return self.name
-
-    def read(self) -> bytes:
-        with self.file.open("rb") as handle:
-            return handle.read()
 
 
 class Handling(models.Model):

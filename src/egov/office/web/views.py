@@ -125,14 +125,7 @@ def outgoing_act(request, pk):
         "release": lambda: services.release(user, document),
         "recall": lambda: services.recall(user, document, comment),
     }
-    if action not in calls:
-        raise Http404
-    try:
-        calls[action]()
-        messages.success(request, _("Done."))
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
-    return redirect("office:outgoing", pk=document.pk)
+    return _run(request, calls, action, "office:outgoing", document)
 
 
 def _incoming_actions(user, document) -> list[str]:
@@ -220,6 +213,11 @@ def incoming_act(request, pk):
         "forward": lambda: services.forward(user, document, person("assignee"), note),
         "complete": lambda: services.complete(user, document, note),
     }
+    return _run(request, calls, action, "office:incoming", document)
+
+
+def _run(request, calls: dict, action: str, page: str, document):
+    """Take ``action`` (one of ``calls``); a refusal is shown on the document's page."""
     if action not in calls:
         raise Http404
     try:
@@ -227,7 +225,7 @@ def incoming_act(request, pk):
         messages.success(request, _("Done."))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
-    return redirect("office:incoming", pk=document.pk)
+    return redirect(page, pk=document.pk)
 
 
 def _file_response(row) -> HttpResponse:
