@@ -41,6 +41,10 @@ run: demo
 peer: install
 	$(BIN)/python -m egov.exchange.peer_demo
 
+# The suite runs on every core (pytest-xdist): each worker has its own test database, media
+# and key directories, HSM token and ports. PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n auto
+
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 

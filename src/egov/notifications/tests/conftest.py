@@ -16,6 +16,15 @@ from egov.dossiers.tests.conftest import at, desk, procedures, stp_staff  # noqa
 from egov.notifications.sms import LogBackend
 
 
+@pytest.fixture(autouse=True)
+def _default_templates(db):
+    """The shipped templates come from a data migration, which a test run in a real
+    transaction (live server, threads) empties with the rest of the tables: load them again."""
+    from egov.notifications.defaults import load_default_templates
+
+    load_default_templates()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

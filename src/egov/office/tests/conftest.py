@@ -15,6 +15,17 @@ from egov.pki.testing import blank_pdf, issue_personal, issue_seal, setup_test_p
 
 
 @pytest.fixture(autouse=True)
+def _document_types(db):
+    """The Decree 30 document types come from a data migration, which a test run in a real
+    transaction (live server, threads) empties with the rest of the tables: load them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("egov.office.migrations.0002_document_types").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _pki_in_temporary_directory(settings, tmp_path):
     settings.EGOV_PKI_KEY_DIR = str(tmp_path / "pki-keys")
     settings.EGOV_PKI_KEY_SECRET = "test-secret-for-pkcs12-passphrases"
