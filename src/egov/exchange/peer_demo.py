@@ -43,10 +43,18 @@ def _wait(url: str, seconds: float) -> bool:
     return False
 
 
-def _sample_pdf(path: Path) -> Path:
-    from egov.pki.testing import blank_pdf
+# A one-page PDF written out here: this program runs outside Django (it drives two
+# installations through their commands), so it cannot use the apps' PDF helpers.
+SAMPLE_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+    b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
-    path.write_bytes(blank_pdf())
+
+def _sample_pdf(path: Path) -> Path:
+    path.write_bytes(SAMPLE_PDF)
     return path
 
 
