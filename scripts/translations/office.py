@@ -264,3 +264,21 @@ VI.update(
         "step": "bước",
     }
 )
+
+# The approval chains page.
+VI.update(
+    {
+        "Approval chains": "Quy trình trình ký",
+        "The reviewers a draft passes, in order, before the signer signs it. The default chain is used for new drafts.": "Các bước xem xét một dự thảo phải qua, theo thứ tự, trước khi người có thẩm quyền ký. Quy trình mặc định được áp dụng cho dự thảo mới.",
+        "No approval chain yet: drafts go straight to the signer.": "Chưa có quy trình trình ký: dự thảo được trình thẳng người ký.",
+        "Set a new default chain": "Đặt quy trình mặc định mới",
+        "Steps, one per line: “label: role” or “label: @user name”": "Các bước, mỗi dòng một bước: “tên bước: vai trò” hoặc “tên bước: @tên đăng nhập”",
+        "Roles:": "Vai trò:",
+        "Line %(n)s: no official with the user name “%(name)s”.": "Dòng %(n)s: không có cán bộ có tên đăng nhập “%(name)s”.",
+        "Line %(n)s: write a role (%(roles)s) or @user name after the colon.": "Dòng %(n)s: sau dấu hai chấm hãy ghi vai trò (%(roles)s) hoặc @tên đăng nhập.",
+        "Only agency leaders and administrators set approval chains.": "Chỉ lãnh đạo và quản trị viên của cơ quan được đặt quy trình trình ký.",
+        "Choose the agency.": "Hãy chọn cơ quan.",
+        "Approval chain": "Quy trình trình ký",
+        "The approval chain is in use for new drafts.": "Quy trình trình ký đã được áp dụng cho dự thảo mới.",
+    }
+)

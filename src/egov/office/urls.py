@@ -17,4 +17,5 @@ urlpatterns = [
     path("van-ban-den/<int:pk>/xu-ly/", views.incoming_act, name="incoming_act"),
     path("van-ban-den/<int:pk>/tep/<int:file_pk>/", views.incoming_file, name="incoming_file"),
     path("so/<str:kind>.<str:fmt>", views.register_download, name="register"),
+    path("quy-trinh/", views.chains, name="chains"),
 ]

@@ -70,3 +70,37 @@ def test_the_outgoing_register_downloads(people, certificates, client):
     assert client.get("/van-phong/van-ban-di/", {"q": "quy che"}).status_code == 200
     assert client.get("/van-phong/van-ban-di/moi/").status_code == 200
     assert client.get("/van-phong/van-ban-den/giay/").status_code == 200
+
+
+def test_the_director_sets_the_approval_chain_and_new_drafts_follow_it(people, client):
+    from egov.office.models import ApprovalChain
+    from egov.pki.tests.test_sign_page import log_in
+
+    log_in(client, people["director"], language="vi")
+    url = "/van-phong/quy-trinh/"
+    assert client.get(url).status_code == 200
+    # A line that names neither a role nor a person is refused, and nothing is saved.
+    client.post(url, {"agency": people["stttt"].pk, "name": "Sai", "steps": "Trưởng phòng: sếp"})
+    assert not ApprovalChain.objects.exists()
+    response = client.post(
+        url,
+        {
+            "agency": people["stttt"].pk,
+            "name": "Quy trình trình ký của Sở",
+            "steps": "Trưởng phòng: unit_leader\nPhó Giám đốc: @phogiamdoc.stttt",
+        },
+    )
+    assert response.status_code == 302
+    chain = ApprovalChain.objects.get(agency=people["stttt"], is_default=True)
+    steps = list(chain.steps.all())
+    assert [s.label for s in steps] == ["Trưởng phòng", "Phó Giám đốc"]
+    assert steps[0].role == "unit_leader" and steps[1].user == people["deputy"]
+    assert "Quy trình trình ký của Sở" in client.get(url).content.decode()
+    from egov.office.services import default_chain
+
+    assert default_chain(people["stttt"]) == chain  # what create_draft gives new drafts
+
+
+def test_a_clerk_may_not_set_approval_chains(people, client):
+    client.force_login(people["clerk"])
+    assert client.get("/van-phong/quy-trinh/").status_code == 403

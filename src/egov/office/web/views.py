@@ -328,3 +328,78 @@ def register_download(request, kind, fmt):
 
 def document_types():
     return DocumentType.objects.filter(active=True)
+
+
+# --- approval chains (quy trình trình ký) ---------------------------------------------------
+CHAIN_MANAGERS = ("agency_leader", "agency_admin")
+
+
+def parse_chain_steps(text: str) -> list[dict]:
+    """One step per line, "label: role" or "label: @username", in the order of review
+    ("Trưởng phòng: unit_leader", "Phó Giám đốc: @phogiamdoc.stttt")."""
+    from egov.core.models import Role
+
+    steps = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, _sep, who = line.rpartition(":")
+        label, who = label.strip() or who.strip(), who.strip()
+        if who.startswith("@"):
+            user = User.objects.filter(username=who[1:], kind=User.Kind.STAFF).first()
+            if user is None:
+                raise ValidationError(
+                    _("Line %(n)s: no official with the user name “%(name)s”.")
+                    % {"n": number, "name": who[1:]}
+                )
+            steps.append({"label": label, "user": user})
+        elif who in Role.values:
+            steps.append({"label": label, "role": who})
+        else:
+            raise ValidationError(
+                _("Line %(n)s: write a role (%(roles)s) or @user name after the colon.")
+                % {"n": number, "roles": ", ".join(Role.values)}
+            )
+    return steps
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def chains(request):
+    """Quy trình trình ký: the chains of the agencies the user leads or administers, and a form
+    to set a new default one."""
+    from egov.core.models import Role
+
+    agencies = Agency.objects.filter(pk__in=access.agency_ids(request.user, CHAIN_MANAGERS))
+    if not agencies.exists():
+        return forbidden(request, _("Only agency leaders and administrators set approval chains."))
+    if request.method == "POST":
+        agency = agencies.filter(pk=request.POST.get("agency") or 0).first()
+        try:
+            if agency is None:
+                raise ValidationError(_("Choose the agency."))
+            services.configure_chain(
+                request.user,
+                agency,
+                request.POST.get("name", "").strip() or _("Approval chain"),
+                parse_chain_steps(request.POST.get("steps", "")),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The approval chain is in use for new drafts."))
+            return redirect("office:chains")
+    from ..models import ApprovalChain
+
+    return render(
+        request,
+        "office/chains.html",
+        {
+            "agencies": agencies,
+            "chains": ApprovalChain.objects.filter(agency__in=agencies)
+            .select_related("agency")
+            .prefetch_related("steps__user"),
+            "roles": Role.choices,
+            "posted": request.POST,
+        },
+    )
