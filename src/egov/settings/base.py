@@ -343,6 +343,44 @@ SPECTACULAR_SETTINGS = {
         "HolderKindEnum": "egov.pki.models.HolderKind",
         "RevocationReasonEnum": "egov.pki.models.RevocationReason",
     },
+    # Endpoints that are plain Django views (they speak XML, not JSON) but belong in the schema.
+    "APPEND_PATHS": {
+        "/exchange/v1/edxml": {
+            "post": {
+                "operationId": "exchange_edxml_receive",
+                "tags": ["exchange"],
+                "summary": "Receive an edXML package from a peer installation",
+                "description": (
+                    "A document package or a status package (QCVN 102:2016), signed with "
+                    "XML-DSig by the sending agency's certificate. The answer is a signed status "
+                    "package: 01 (arrived) or 02 (refused, with the reason). Sending the same "
+                    "package again gives the same answer and stores nothing twice. Anything that "
+                    "is not an edXML package is a 400 with the JSON error body."
+                ),
+                "security": [],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/xml": {
+                            "schema": {"type": "string"},
+                            "example": (
+                                '<edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/'
+                                'QCVN_102_2016"><edXML:edXMLHeader>…</edXML:edXMLHeader>'
+                                "<edXML:edXMLBody>…</edXML:edXMLBody></edXML:edXMLEnvelope>"
+                            ),
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "signed status package (01 arrived, 02 refused)",
+                        "content": {"application/xml": {"schema": {"type": "string"}}},
+                    },
+                    "400": {"description": "not a well-formed edXML package (JSON error body)"},
+                },
+            }
+        }
+    },
 }
 
 # --- Security headers -------------------------------------------------------------------------
