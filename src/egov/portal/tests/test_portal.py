@@ -352,3 +352,16 @@ def test_another_person_reaches_nothing_of_mine_by_real_or_guessed_ids(
     client.force_login(User.objects.get(username="an"))
     assert client.get(f"/api/v1/dossiers/{dossier.code}/").status_code == 200
     assert client.get(reverse("portal:document", args=[dossier.code, mine.pk])).status_code == 200
+
+
+def test_the_next_page_link_keeps_the_search_words(client, procedures, db):
+    from egov.catalog.services import import_row, provincial_agencies
+    from egov.catalog.testing import procedure_row
+
+    provincial, fields = provincial_agencies(), {}
+    for i in range(25):
+        import_row(
+            None, procedure_row(f"1.1000{i:02d}", f"Cấp giấy phép số {i}"), fields, provincial
+        )
+    page = client.get(reverse("portal:search"), {"q": "giấy phép"}).content.decode()
+    assert "q=gi%E1%BA%A5y+ph%C3%A9p&amp;page=2" in page

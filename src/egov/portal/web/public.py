@@ -1,6 +1,8 @@
 """Public pages of the portal (no log-in): find a procedure, read what it asks for, download
 its templates, see how satisfied applicants were."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -57,7 +59,7 @@ def search(request):
         agency=filters["agency"],
     ).order_by("procedure__code")
     page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and v)
+    query = urlencode({k: v for k, v in filters.items() if v})  # for the page links
     context = {
         **filters,
         "page": page,
