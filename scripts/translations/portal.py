@@ -168,3 +168,7 @@ VI.update(
     }
 )
 VI["Electronic result (signed PDF, optional)"] = "Kết quả điện tử (tệp PDF đã ký số, nếu có)"
+VI["This log-in is for officials. Citizens and businesses log in on the public service portal."] = (
+    "Trang đăng nhập này dành cho cán bộ, công chức. Người dân, doanh nghiệp đăng nhập tại "
+    "Cổng dịch vụ công."
+)

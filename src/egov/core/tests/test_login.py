@@ -141,3 +141,15 @@ def test_a_flood_of_log_ins_from_one_address_is_slowed_down(client, officials, s
     assert refused.status_code == 429
     assert "Quá nhiều" in refused.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_citizen_is_sent_to_the_portal_log_in_not_let_in_as_an_official(client, db):
+    from egov.core.models import User
+
+    User.objects.create_user("0912345678", password=PASSWORD, kind=User.Kind.CITIZEN)
+    response = login(client, "0912345678")
+    assert response.status_code == 200  # the form again, with the reason
+    assert "public service portal" in response.content.decode() or "Cổng dịch vụ công" in (
+        response.content.decode()
+    )
+    assert "_auth_user_id" not in client.session

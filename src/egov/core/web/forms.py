@@ -22,6 +22,18 @@ class LoginForm(AuthenticationForm):
         ),
     )
 
+    def confirm_login_allowed(self, user):
+        """Officials only: citizens and businesses have the portal's log-in (and its rules)."""
+        super().confirm_login_allowed(user)
+        if user.kind != user.Kind.STAFF:
+            raise forms.ValidationError(
+                _(
+                    "This log-in is for officials. Citizens and businesses log in on the public "
+                    "service portal."
+                ),
+                code="not_staff",
+            )
+
 
 class OtpForm(forms.Form):
     otp = forms.CharField(
