@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "egov.payments",
     "egov.office",
     "egov.exchange",
+    "egov.ict",
+    "egov.reports",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +279,8 @@ EGOV_DEMO_LOADERS = [
     "egov.pki.demo_signing.load",
     "egov.portal.demo.load",
     "egov.office.demo.load",
+    "egov.ict.demo.load",
+    "egov.reports.demo.load",
 ]
 EGOV_PERIODIC_JOBS = [
     ("check_deadlines", 300),
