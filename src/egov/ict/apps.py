@@ -9,3 +9,6 @@ class IctConfig(AppConfig):
     name = "egov.ict"
     label = "ict"
     verbose_name = _("ICT inventory")
+
+    def ready(self):
+        from . import rules  # noqa: F401

@@ -1,5 +1,9 @@
 """``/api/v1/reports/…`` (listed in ../shared/API.md)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from .api.views import ScorecardView
+
+urlpatterns = [
+    path("reports/scorecard/", ScorecardView.as_view(), name="reports-scorecard"),
+]

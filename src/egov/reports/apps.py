@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
     name = "egov.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from . import rules  # noqa: F401

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/egov
 BASE_DIR = SRC_DIR.parent.parent  # repository root
@@ -284,6 +284,7 @@ EGOV_DEMO_LOADERS = [
 ]
 EGOV_PERIODIC_JOBS = [
     ("check_deadlines", 300),
+    ("refresh_report_summaries", 900),
     ("verify_audit", 3600),
     ("clearsessions", 6 * 3600),
     ("refresh_crls", 3600),
@@ -490,3 +491,8 @@ LOGGING = {
         "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }
+
+# ICT inventory and the yearly ICT report: the share of storage used that raises an alert, and
+# the online-filing rate below which the report names low online filing as a weak point.
+EGOV_ICT_STORAGE_ALERT = env_float("EGOV_ICT_STORAGE_ALERT", 0.85)
+EGOV_ICT_LOW_ONLINE_SHARE = env_float("EGOV_ICT_LOW_ONLINE_SHARE", 0.10)
