@@ -72,6 +72,13 @@ def main():
             due = received + dt.timedelta(days=int(version.time_value or 1) + 2)
             serial = existing + made + i + 1
             holder = rng.choice(specialists) if state == "processing" else None
+            resolved = state in ("evaluated", "returned", "result_ready")
+            timeliness = rng.choice(["early", "on_time", "on_time", "late"]) if resolved else ""
+            # A resolved dossier's result was ready before, on or after its due time (the
+            # reports count it on that day) and, unless still waiting, returned an hour later.
+            shift = {"early": -24, "on_time": -2, "late": 48}.get(timeliness, 0)
+            finished = min(due + dt.timedelta(hours=shift), now) if resolved else None
+            returned = finished + dt.timedelta(hours=1) if state != "result_ready" else None
             dossiers.append(
                 Dossier(
                     reference=uuid.uuid4(),
@@ -89,9 +96,9 @@ def main():
                     submitted_at=received,
                     due_at=due,
                     is_overdue=state in ("processing", "assigned") and due < now,
-                    timeliness=rng.choice(["early", "on_time", "on_time", "late"])
-                    if state in ("evaluated", "returned", "result_ready")
-                    else "",
+                    timeliness=timeliness,
+                    finished_at=finished,
+                    returned_at=returned if resolved else None,
                 )
             )
             plans.append((desk, competent, version))
