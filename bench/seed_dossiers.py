@@ -78,7 +78,9 @@ def main():
             # reports count it on that day) and, unless still waiting, returned an hour later.
             shift = {"early": -24, "on_time": -2, "late": 48}.get(timeliness, 0)
             finished = min(due + dt.timedelta(hours=shift), now) if resolved else None
-            returned = finished + dt.timedelta(hours=1) if state != "result_ready" else None
+            returned = None
+            if resolved and state != "result_ready":
+                returned = finished + dt.timedelta(hours=1)
             dossiers.append(
                 Dossier(
                     reference=uuid.uuid4(),
@@ -98,7 +100,7 @@ def main():
                     is_overdue=state in ("processing", "assigned") and due < now,
                     timeliness=timeliness,
                     finished_at=finished,
-                    returned_at=returned if resolved else None,
+                    returned_at=returned,
                 )
             )
             plans.append((desk, competent, version))
