@@ -44,6 +44,9 @@ class OutgoingInfo:
     from_phone: str = ""
     from_website: str = ""
     edxml_document_id: str = ""
+    # An update or replacement names the earlier document: {OrganId, Code, PromulgationDate,
+    # DocumentId} (edXML ResponseFor).
+    response_for: dict = field(default_factory=dict)
 
     @property
     def number_symbol(self) -> str:
@@ -69,7 +72,9 @@ def outgoing_info(document_id) -> OutgoingInfo:
     agency = doc.agency
     number, _slash, notation = (doc.number_symbol or "").partition("/")
     released = (
-        timezone.localtime(doc.released_at).date() if doc.released_at else timezone.localdate()
+        timezone.localtime(doc.numbered_at or doc.released_at).date()
+        if (doc.numbered_at or doc.released_at)
+        else timezone.localdate()
     )
     attachments = []
     for item in doc.files.all():
@@ -101,11 +106,25 @@ def outgoing_info(document_id) -> OutgoingInfo:
         recipient_names={r.code: r.name for r in doc.recipients.all()},
         attachments=attachments,
         edxml_document_id=doc.edxml_document_id,
+        response_for=_response_for(doc.revises) if doc.revises_id else {},
     )
 
 
-def incoming_origin(document_id):
-    """The package an office ``IncomingDocument`` was registered from (None if not found)."""
+def _response_for(earlier) -> dict:
+    """ResponseFor of an update or replacement: the earlier document it revises."""
+    day = earlier.numbered_at or earlier.released_at
+    return {
+        "OrganId": earlier.agency.code,
+        "Code": earlier.number_symbol,
+        "PromulgationDate": timezone.localtime(day).strftime("%d/%m/%Y") if day else "",
+        "DocumentId": earlier.edxml_document_id,
+    }
+
+
+def incoming_origin(document_id, edxml_document_id: str | None = None):
+    """The package an office ``IncomingDocument`` was registered from — its latest version's
+    (an update or replacement) — or the package ``edxml_document_id`` about it (None if not
+    found)."""
     from egov.office.models import IncomingDocument
 
     from .models import ReceivedPackage
@@ -115,7 +134,7 @@ def incoming_origin(document_id):
         return None
     return (
         ReceivedPackage.objects.filter(
-            document_id=doc.edxml_document_id,
+            document_id=edxml_document_id or doc.edxml_document_id,
             from_code=doc.sender_code,
             to_code=doc.agency.code,
         )

@@ -15,9 +15,13 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(document_released, dispatch_uid="exchange.document_released")
-def send_released_document(sender, document_id, recipient_codes, **kwargs):
+def send_released_document(sender, document_id, recipient_codes, business=0, **kwargs):
+    """A released document (or an update 2 / replacement 3 of an earlier one) for agencies of
+    other installations."""
     try:
-        services.queue_document(outgoing_info(document_id), list(recipient_codes))
+        services.queue_document(
+            outgoing_info(document_id), list(recipient_codes), business=int(business or 0)
+        )
     except Exception:
         logger.exception("could not queue released document %s", document_id)
 
@@ -25,7 +29,7 @@ def send_released_document(sender, document_id, recipient_codes, **kwargs):
 @receiver(incoming_status_changed, dispatch_uid="exchange.incoming_status_changed")
 def send_status(sender, document_id, status_code, description="", **kwargs):
     try:
-        package = incoming_origin(document_id)
+        package = incoming_origin(document_id, kwargs.get("edxml_document_id") or None)
         if package is None:
             return  # not from another installation
         services.queue_status(package, status_code, description, kwargs.get("staff"))

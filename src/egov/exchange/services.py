@@ -27,6 +27,7 @@ from .conf import setting
 from .edxml import Attachment, BusinessDocType, EdxmlError, StatusCode
 from .models import OutboxMessage, Peer, ReceivedPackage, ReceivedStatus
 from .outgoing import OutgoingInfo
+from .revocation import REVOKED, check_package_signer
 from .signals import package_received, status_received
 
 logger = logging.getLogger(__name__)
@@ -196,6 +197,10 @@ def _receive_package(raw: bytes, unverified: edxml.Package) -> Answer:
     existing = ReceivedPackage.objects.filter(**key).first()
     if existing is not None:
         return Answer(StatusCode.ARRIVED, bytes(existing.answer), duplicate=True)
+    # The signing certificate's revocation, soft-fail (egov.exchange.revocation).
+    revocation = check_package_signer(raw, peer)
+    if revocation.status == REVOKED:
+        return _refuse(package, to_code, revocation.text, peer)
     answer = _signed_status(
         to_code,
         status_fields(
@@ -206,6 +211,7 @@ def _receive_package(raw: bytes, unverified: edxml.Package) -> Answer:
         ),
     )
     validation = _json_safe(report.as_dict())
+    validation["revocation"] = revocation.as_dict() | {"text": str(revocation.text)}
     try:
         with transaction.atomic():
             stored = ReceivedPackage.objects.create(
@@ -340,6 +346,7 @@ def _message_header(info: OutgoingInfo, recipient: str) -> dict:
         "ToPlaces": {"Place": info.to_places},
         "OtherInfo": {"Priority": info.priority},
         "SteeringType": info.steering_type,
+        **({"ResponseFor": [info.response_for]} if info.response_for else {}),
     }
 
 

@@ -4,11 +4,22 @@ and sign; specialists draft and process what they are given.
 
 Documents belong to one agency: a position at the provincial People's Committee does not open
 the documents of its departments (each keeps its own registers).
+
+Secret documents (mật, tối mật, tuyệt mật: any ``secrecy`` but "") are not open to everyone in
+the agency: only to the agency's leaders and clerks, and to the people who handle the document
+— for an outgoing one its drafter, its signer, the reviewers of its approval chain (named
+persons, the leader of the drafting unit) and whoever acted on it; for an incoming one its
+assignee, the leader of the assigned unit, the people it was forwarded to and whoever acted
+on it. One rule (:func:`visible_outgoing_q`, :func:`visible_incoming_q`) serves the lists,
+searches, pages, files, registers and the API; a document's page and file check it with the
+same query. The registers keep a row for every number (a register has no gaps) but print a
+secret document's subject only to those who may open it (:data:`MASKED_SUBJECT` otherwise).
 """
 
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from egov.core import permissions as perms
 from egov.core.models import Role
@@ -57,8 +68,37 @@ def may_draft(user, agency) -> bool:
     return holds(user, agency, DRAFTERS)
 
 
+OVERSEERS = (Role.AGENCY_LEADER, Role.CLERK)
+
+
+def visible_outgoing_q(user) -> Q:
+    """Outgoing documents ``user`` may open: her agencies' documents, the secret ones only
+    when she is a leader or clerk of the agency or handles the document."""
+    from .models import ApprovalStep, Review
+
+    agencies = agency_ids(user)
+    if not agencies:
+        return Q(pk__in=[])
+    handles = (
+        Q(secrecy="")
+        | Q(agency_id__in=agency_ids(user, OVERSEERS))
+        | Q(drafter_id=user.pk)
+        | Q(signer_id=user.pk)
+        | Q(drafting_unit_id__in=unit_ids(user, (Role.UNIT_LEADER,)))
+        | Q(chain_id__in=ApprovalStep.objects.filter(user_id=user.pk).values("chain_id"))
+        | Q(pk__in=Review.objects.filter(actor_id=user.pk).values("document_id"))
+    )
+    return Q(agency_id__in=agencies) & handles
+
+
 def may_view_outgoing(user, document) -> bool:
-    return holds(user, document.agency)
+    from .models import OutgoingDocument
+
+    if not holds(user, document.agency):
+        return False
+    if not document.secrecy:
+        return True
+    return OutgoingDocument.objects.filter(visible_outgoing_q(user), pk=document.pk).exists()
 
 
 def reviewer_of_step(user, document) -> bool:
@@ -80,8 +120,36 @@ def reviewer_of_step(user, document) -> bool:
 
 
 # --- incoming -------------------------------------------------------------------------------
+def visible_incoming_q(user) -> Q:
+    """Incoming documents ``user`` may open: her agencies' documents, the secret ones only
+    when she is a leader or clerk of the agency or the document was given to her."""
+    from .models import Handling
+
+    agencies = agency_ids(user)
+    if not agencies:
+        return Q(pk__in=[])
+    handles = (
+        Q(secrecy="")
+        | Q(agency_id__in=agency_ids(user, OVERSEERS))
+        | Q(assignee_id=user.pk)
+        | Q(assigned_unit_id__in=unit_ids(user, (Role.UNIT_LEADER,)))
+        | Q(
+            pk__in=Handling.objects.filter(Q(to_user_id=user.pk) | Q(actor_id=user.pk)).values(
+                "document_id"
+            )
+        )
+    )
+    return Q(agency_id__in=agencies) & handles
+
+
 def may_view_incoming(user, document) -> bool:
-    return holds(user, document.agency)
+    from .models import IncomingDocument
+
+    if not holds(user, document.agency):
+        return False
+    if not document.secrecy:
+        return True
+    return IncomingDocument.objects.filter(visible_incoming_q(user), pk=document.pk).exists()
 
 
 def may_assign(user, document) -> bool:
@@ -103,4 +171,25 @@ def may_process(user, document) -> bool:
 
 
 def visible_q(user) -> Q:
+    """Documents of ``user``'s agencies, secrecy aside (statistics, counters)."""
     return Q(agency_id__in=agency_ids(user))
+
+
+MASKED_SUBJECT = gettext_lazy("*** (secret document: subject hidden)")
+
+
+def masked_subject(user, document, visible_ids: set[int] | None = None) -> str:
+    """The subject as ``user`` may read it: a secret document's subject is masked for those
+    who may not open it (registers, lists that must show every row)."""
+    if not document.secrecy or user is None:
+        return document.subject
+    if visible_ids is not None:
+        return document.subject if document.pk in visible_ids else str(MASKED_SUBJECT)
+    from .models import OutgoingDocument
+
+    allowed = (
+        may_view_outgoing(user, document)
+        if isinstance(document, OutgoingDocument)
+        else may_view_incoming(user, document)
+    )
+    return document.subject if allowed else str(MASKED_SUBJECT)

@@ -1,7 +1,10 @@
 """Demo of the electronic office: an approval chain at the Department of Information and
 Communications, outgoing documents in every state (draft → recalled), and at the Cư Jút
 district People's Committee incoming documents in every state (arrived, registered, assigned,
-processing, completed, returned; paper and electronic) — all made through the services.
+processing, completed, returned; paper and electronic) — all made through the services. The
+director's signature image and the department's seal image are uploaded first (the
+signatures show them); a secret (mật) plan is released to Cư Jút, and an update of a document
+Cư Jút is handling reaches its incoming document as version 2.
 
 Signing needs the signer's authenticator code: the demo gives each signing a throw-away
 authenticator (removed afterwards) rather than replaying the demo account's own codes, which
@@ -19,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from egov.core.models import Agency, Role, User
 
 from . import services
-from .models import ApprovalChain, DocumentType, IncomingDocument
+from .models import ApprovalChain, DocumentType, IncomingDocument, Revision, Secrecy
 
 SENDER, RECEIVER = "000.00.11.H16", "000.00.33.H16"  # Sở TTTT, UBND huyện Cư Jút
 CHAIN_NAME = "Quy trình trình ký văn bản (trình diễn)"
@@ -58,6 +61,10 @@ def _body(agency, doc_type, subject) -> services.Upload:
         },
     )
     return services.Upload("du-thao.pdf", content)
+
+
+def incoming_of(outgoing, agency) -> IncomingDocument:
+    return IncomingDocument.objects.get(outgoing=outgoing, agency=agency)
 
 
 def load(stdout=None) -> dict:
@@ -110,7 +117,25 @@ def load(stdout=None) -> dict:
     types = {t.code: t for t in DocumentType.objects.all()}
     created = []
 
-    def draft(type_code, subject, recipients=None):
+    # The director's signature image and the department's seal, uploaded as officials do
+    # (look-alikes drawn for the demo), used by every signature below.
+    from django.conf import settings
+
+    from egov.pki.demo_images import demo_seal_png, demo_signature_png
+
+    services.upload_signature_image(
+        director,
+        director,
+        services.Upload("chu-ky.png", demo_signature_png(director.get_full_name()), "image/png"),
+    )
+    province = f"Tỉnh {getattr(settings, 'EGOV_PROVINCE_NAME', '')}".strip()
+    services.upload_seal_image(
+        clerk,
+        sender,
+        services.Upload("con-dau.png", demo_seal_png(sender.name, province=province), "image/png"),
+    )
+
+    def draft(type_code, subject, recipients=None, **extra):
         doc_type = types[type_code]
         document = services.create_draft(
             drafter,
@@ -123,6 +148,7 @@ def load(stdout=None) -> dict:
             signer=director,
             signer_position="Giám đốc",
             chain=chain,
+            **extra,
         )
         created.append(document)
         return document
@@ -206,8 +232,29 @@ def load(stdout=None) -> dict:
         due_date=today + dt.timedelta(days=10),
         instructions="Phối hợp thực hiện.",
     )
+    # A secret document (mật): open at Cư Jút only to its clerk, leader and whoever is given it.
+    secret = to_state(
+        draft(
+            "ke-hoach",
+            "Kế hoạch bảo vệ bí mật nhà nước năm 2026",
+            secrecy=Secrecy.CONFIDENTIAL,
+        ),
+        "released",
+    )
+    services.register(clerk_r, incoming_of(secret, receiver))
+    # An update of a document Cư Jút is handling: its incoming document takes version 2, the
+    # specialist handling it is told, the sender sees 15.
+    to_state(
+        draft(
+            "cong-van",
+            "Về việc hướng dẫn sử dụng hệ thống quản lý văn bản (bổ sung phụ lục)",
+            revises=sent[2],
+            revision=Revision.UPDATE,
+        ),
+        "released",
+    )
     if stdout is not None:
         stdout.write(
-            f"  created {len(created)} outgoing and {len(docs) + 1} incoming demo documents"
+            f"  created {len(created)} outgoing and {len(docs) + 2} incoming demo documents"
         )
     return {"created": len(created)}

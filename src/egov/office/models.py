@@ -60,6 +60,19 @@ class Secrecy(models.TextChoices):
     TOP_SECRET = "tuyet_mat", _("Top secret (Tuyệt mật)")
 
 
+class Revision(models.TextChoices):
+    """What a document does to an earlier one it names (edXML BusinessDocType 2 and 3)."""
+
+    NONE = "", _("New document")
+    UPDATE = "2", _("Updates an earlier document")
+    REPLACE = "3", _("Replaces an earlier document")
+
+
+def is_secret(secrecy: str) -> bool:
+    """Mật, tối mật, tuyệt mật: the document is shown only to the people who handle it."""
+    return bool(secrecy)
+
+
 class AuthorityPrefix(models.TextChoices):
     """Thẩm quyền ký (Decree 30/2020, Art. 13 and Appendix I)."""
 
@@ -187,6 +200,8 @@ class OutgoingDocument(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     number_symbol = models.CharField(_("number and symbol"), max_length=80, blank=True)
+    # When the clerk issued the number: the date printed on the document (ngày ban hành).
+    numbered_at = models.DateTimeField(_("numbered at"), null=True, blank=True)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -200,6 +215,17 @@ class OutgoingDocument(models.Model):
         _("edXML document id"), max_length=160, blank=True, db_index=True
     )
     recall_reason = models.TextField(_("recall reason"), blank=True)
+    revises = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    revision = models.CharField(
+        _("revision"), max_length=1, choices=Revision.choices, blank=True, default=""
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     search_text = models.CharField(max_length=800, editable=False, default="")
 
@@ -444,6 +470,8 @@ class IncomingDocument(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     recall_reason = models.TextField(_("recall reason"), blank=True)
     validation = models.JSONField(_("signature validation"), default=dict, blank=True)
+    # Versions received: 1, then one more per update or replacement the sender sent.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
     search_text = models.CharField(max_length=1200, editable=False, default="")
 
     class Meta:
@@ -491,6 +519,8 @@ class IncomingFile(StoredFile):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     content_type = models.CharField(max_length=100, default="application/pdf")
     file = models.FileField(_("file"), upload_to="office/in/%Y/%m/")
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    superseded = models.BooleanField(_("replaced by a later version"), default=False)
 
     class Meta(StoredFile.Meta):
         verbose_name = _("incoming file")
@@ -558,3 +588,58 @@ class IncomingCounter(models.Model):
 
     def __str__(self):
         return f"{self.agency_id}/{self.year}: {self.last}"
+
+
+# --- signature and seal images --------------------------------------------------------------
+class AppearanceImage(models.Model):
+    """What every appearance image keeps: the PNG or JPEG as uploaded (checked by content),
+    its digest and who uploaded it when."""
+
+    file = models.FileField(_("image"), upload_to="office/images/")
+    content_type = models.CharField(max_length=20)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as handle:
+            return handle.read()
+
+
+class SignatureImage(AppearanceImage):
+    """The image of an official's handwritten signature, shown where she signs digitally."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("official"),
+        on_delete=models.CASCADE,
+        related_name="office_signature_image",
+    )
+
+    class Meta:
+        verbose_name = _("signature image")
+        verbose_name_plural = _("signature images")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class SealImage(AppearanceImage):
+    """The image of an agency's red seal, laid over the signer's signature when sealing."""
+
+    agency = models.OneToOneField(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="seal_image"
+    )
+
+    class Meta:
+        verbose_name = _("seal image")
+        verbose_name_plural = _("seal images")
+
+    def __str__(self):
+        return str(self.agency)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from egov.dossiers.documents.forms import dmy, header, render_pdf
 
+from . import access
 from .models import IncomingDocument, OutgoingDocument
 from .numbering import padded
 
@@ -42,8 +43,23 @@ def _bounds(start: dt.date, end: dt.date):
     return first, after
 
 
-def outgoing_rows(agency, start: dt.date, end: dt.date) -> list[list]:
-    """One row per document released by ``agency`` in the period, in register order."""
+def _visible_ids(user, model, documents) -> set[int] | None:
+    """Ids among ``documents`` that ``user`` may open (None: no user, everything shown)."""
+    if user is None:
+        return None
+    q = (
+        access.visible_outgoing_q(user)
+        if model is OutgoingDocument
+        else access.visible_incoming_q(user)
+    )
+    return set(
+        model.objects.filter(q, pk__in=[d.pk for d in documents]).values_list("pk", flat=True)
+    )
+
+
+def outgoing_rows(agency, start: dt.date, end: dt.date, user=None) -> list[list]:
+    """One row per document released by ``agency`` in the period, in register order; the
+    subject of a secret document is masked for a ``user`` who may not open it."""
     first, after = _bounds(start, end)
     documents = (
         OutgoingDocument.objects.filter(
@@ -53,6 +69,7 @@ def outgoing_rows(agency, start: dt.date, end: dt.date) -> list[list]:
         .prefetch_related("recipients")
         .order_by("year", "number")
     )
+    visible = _visible_ids(user, OutgoingDocument, documents)
     rows = []
     for document in documents:
         note = "Đã thu hồi: " + document.recall_reason if document.state == "recalled" else ""
@@ -60,7 +77,7 @@ def outgoing_rows(agency, start: dt.date, end: dt.date) -> list[list]:
             [
                 document.number_symbol,
                 dmy(document.released_at),
-                f"{document.doc_type.name}: {document.subject}",
+                f"{document.doc_type.name}: {access.masked_subject(user, document, visible)}",
                 document.signer.get_full_name() if document.signer_id else "",
                 "; ".join(r.name for r in document.recipients.all()),
                 f"VT, {document.drafting_unit.short_name}" if document.drafting_unit_id else "VT",
@@ -71,8 +88,9 @@ def outgoing_rows(agency, start: dt.date, end: dt.date) -> list[list]:
     return rows
 
 
-def incoming_rows(agency, start: dt.date, end: dt.date) -> list[list]:
-    """One row per document registered by ``agency`` in the period, by incoming number."""
+def incoming_rows(agency, start: dt.date, end: dt.date, user=None) -> list[list]:
+    """One row per document registered by ``agency`` in the period, by incoming number (a
+    secret document's subject masked for a ``user`` who may not open it)."""
     first, after = _bounds(start, end)
     documents = (
         IncomingDocument.objects.filter(
@@ -81,8 +99,10 @@ def incoming_rows(agency, start: dt.date, end: dt.date) -> list[list]:
         .select_related("assignee", "assigned_unit")
         .order_by("year", "number")
     )
+    visible = _visible_ids(user, IncomingDocument, documents)
     rows = []
     for document in documents:
+        subject = access.masked_subject(user, document, visible)
         handler = ", ".join(
             p
             for p in (
@@ -101,9 +121,7 @@ def incoming_rows(agency, start: dt.date, end: dt.date) -> list[list]:
                 document.sender_name,
                 document.number_symbol,
                 dmy(document.issued_on) if document.issued_on else "",
-                f"{document.type_name}: {document.subject}"
-                if document.type_name
-                else document.subject,
+                f"{document.type_name}: {subject}" if document.type_name else subject,
                 handler,
                 "",
                 "; ".join(str(n) for n in notes),
@@ -118,15 +136,18 @@ REGISTERS = {
 }
 
 
-def render_register(agency, kind: str, start: dt.date, end: dt.date, fmt: str = "pdf") -> bytes:
+def render_register(
+    agency, kind: str, start: dt.date, end: dt.date, fmt: str = "pdf", user=None
+) -> bytes:
     """The ``kind`` ("outgoing" or "incoming") register of ``agency`` from ``start`` to
-    ``end`` as ``fmt`` ("pdf" or "xlsx")."""
+    ``end`` as ``fmt`` ("pdf" or "xlsx"), as ``user`` may read it (secret subjects masked;
+    None: the full register)."""
     if kind not in REGISTERS or fmt not in ("pdf", "xlsx"):
         raise ValueError("Unknown register or format.")
     if end < start:
         raise ValueError("The period ends before it starts.")
     title, columns, rows_of = REGISTERS[kind]
-    rows = rows_of(agency, start, end)
+    rows = rows_of(agency, start, end, user)
     context = {
         "title": title,
         "header": header(agency),

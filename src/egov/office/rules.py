@@ -9,11 +9,11 @@ perms.register(
     OutgoingDocument,
     "view",
     check=access.may_view_outgoing,
-    filter=lambda user, qs: qs.filter(access.visible_q(user)),
+    filter=lambda user, qs: qs.filter(access.visible_outgoing_q(user)),
 )
 perms.register(
     IncomingDocument,
     "view",
     check=access.may_view_incoming,
-    filter=lambda user, qs: qs.filter(access.visible_q(user)),
+    filter=lambda user, qs: qs.filter(access.visible_incoming_q(user)),
 )

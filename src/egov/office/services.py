@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from egov.core.audit import record_event
 from egov.core.models import Agency, AgencyKind
 
-from . import access, numbering, signals
+from . import access, numbering, pdf_fields, signals
 from .models import (
     ApprovalChain,
     ApprovalStep,
@@ -42,6 +42,9 @@ from .models import (
     Recipient,
     RecipientStatus,
     Review,
+    Revision,
+    SealImage,
+    SignatureImage,
 )
 
 logger = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ In = IncomingDocument.State
 STATUS_ARRIVED, STATUS_REFUSED, STATUS_ACCEPTED = "01", "02", "03"
 STATUS_ASSIGNED, STATUS_PROCESSING, STATUS_COMPLETED = "04", "05", "06"
 STATUS_RECALLED = "13"
+STATUS_UPDATE_AGREED, STATUS_UPDATE_REFUSED = "15", "16"
 STATUS_LABELS = {
     "01": gettext_lazy("arrived"),
     "02": gettext_lazy("refused"),
@@ -61,8 +65,8 @@ STATUS_LABELS = {
     "05": gettext_lazy("processing"),
     "06": gettext_lazy("completed"),
     "13": gettext_lazy("recalled"),
-    "15": gettext_lazy("recall agreed"),
-    "16": gettext_lazy("recall refused"),
+    "15": gettext_lazy("recall or update agreed"),
+    "16": gettext_lazy("recall or update refused"),
 }
 
 
@@ -223,10 +227,18 @@ def create_draft(
     authority_prefix: str = "",
     signer_position: str = "",
     chain: ApprovalChain | None = None,
+    revises: OutgoingDocument | None = None,
+    revision: str = "",
 ) -> OutgoingDocument:
     """Dự thảo: a new outgoing draft of ``agency`` by ``actor`` (a specialist, unit leader,
     leader or clerk of the agency). ``recipients``: Agency rows or (code, name) pairs;
-    ``places`` adds free lines to the "Nơi nhận" list, which always ends "Lưu: VT, <unit>"."""
+    ``places`` adds free lines to the "Nơi nhận" list, which always ends "Lưu: VT, <unit>".
+
+    ``revises`` with ``revision`` "2" (update) or "3" (replace): the draft updates or replaces
+    an earlier released document of the agency; released, it goes to that document's
+    recipients as an edXML update / replacement naming the earlier one (ResponseFor), and
+    recipients here see their incoming document updated (:func:`apply_revision`). Without
+    ``recipients`` it goes to the earlier document's recipients."""
     if not access.may_draft(actor, agency):
         _deny(_("You may draft documents only for your own agency."))
     subject = (subject or "").strip()
@@ -239,6 +251,18 @@ def create_draft(
         raise ValidationError(_("The drafting unit must be a unit of the agency."))
     if doc_type.is_letter and drafting_unit is None:
         raise ValidationError(_("A công văn needs the drafting unit: its symbol names the unit."))
+    if revises is not None or revision:
+        if revision not in (Revision.UPDATE, Revision.REPLACE) or revises is None:
+            raise ValidationError(_("Say which released document this one updates or replaces."))
+        if revises.agency_id != agency.pk or revises.state != Out.RELEASED:
+            raise ValidationError(
+                _("Only a released document of the agency can be updated or replaced.")
+            )
+        if not recipients:
+            recipients = [
+                r.agency if r.agency_id and r.kind != Recipient.Kind.EXTERNAL else (r.code, r.name)
+                for r in revises.recipients.all()
+            ]
     rows = _recipient_rows(agency, recipients)
     chain = chain or default_chain(agency)
     if chain is not None and chain.agency_id != agency.pk:
@@ -261,6 +285,8 @@ def create_draft(
             authority_prefix=authority_prefix,
             signer_position=signer_position,
             chain=chain,
+            revises=revises,
+            revision=revision or "",
         )
         for row in rows:
             Recipient.objects.create(document=document, **row)
@@ -428,14 +454,16 @@ def sign(actor, document, otp: str) -> OutgoingDocument:
         raise ValidationError(_("You have no active signing certificate."))
     main = document.main_file
     # Signing (key, TSA) happens outside the transaction; the state is then checked again.
+    # The empty number and date fields go in first: her signature covers them, and the
+    # clerk fills them before sealing (form filling, which her signature permits).
     signed = sign_document(
         actor,
-        main.read(),
+        pdf_fields.add_number_fields(main.read()),
         certificate,
         otp_or_pin=otp,
         kind="official",
         block=signature_block(document),
-        signature_image=demo_signature_png(actor.get_full_name()),
+        signature_image=signature_image_of(actor, demo_signature_png),
         level=_signature_level(),
         reason=_("Signed for release"),
         document=document,
@@ -453,9 +481,70 @@ def sign(actor, document, otp: str) -> OutgoingDocument:
     return document
 
 
-def seal(actor, document, otp: str) -> OutgoingDocument:
-    """Đóng dấu: the clerk applies the agency seal over the signer's signature, and signs the
-    appendices with the agency's certificate (no image)."""
+def _number_document(document, at) -> None:
+    """Number, symbol, date and edXML id from the agency's outgoing register (locked row)."""
+    year, number = numbering.next_outgoing_number(document.agency, at)
+    document.year, document.number = year, number
+    document.number_symbol = numbering.symbol(
+        number, document.doc_type, document.agency, document.drafting_unit
+    )
+    document.numbered_at = at
+    document.edxml_document_id = edxml_document_id(document.agency, at, document.number_symbol)
+
+
+def issue_number(actor, document, at: dt.datetime | None = None) -> OutgoingDocument:
+    """Cấp số: the clerk takes the next number of the agency's yearly outgoing register for a
+    signed document (the date of issue is the date printed on it). Done once: the document
+    keeps its number if sealing fails and is tried again, so the register has no gap.
+    :func:`seal` calls it; concurrent clerks get consecutive numbers."""
+    if not access.is_clerk(actor, document.agency):
+        _deny(_("Only the agency's clerk issues numbers."))
+    now = at or timezone.now()
+    with transaction.atomic():
+        document = _lock(OutgoingDocument, document)
+        _require_state(document, Out.SIGNED)
+        if document.number is None:
+            _number_document(document, now)
+            document.save()
+            Review.objects.create(
+                document=document,
+                action="numbered",
+                comment=document.number_symbol,
+                actor=actor,
+                at=now,
+            )
+            record_event(
+                "office.document_numbered",
+                document,
+                actor=actor,
+                agency=document.agency,
+                changes={"number_symbol": document.number_symbol},
+            )
+    return document
+
+
+def place_name(agency) -> str:
+    """The place written before the date (địa danh): ``EGOV_OFFICE_PLACE``, by default the
+    province."""
+    from django.conf import settings
+
+    return getattr(settings, "EGOV_OFFICE_PLACE", "") or getattr(settings, "EGOV_PROVINCE_NAME", "")
+
+
+def numbered_pdf(document, content: bytes) -> bytes:
+    """The signed PDF with "Số: <number/symbol>" and the date of issue in its fields."""
+    return pdf_fields.fill_number_fields(
+        content,
+        f"Số: {document.number_symbol}",
+        pdf_fields.date_line(place_name(document.agency), timezone.localdate(document.numbered_at)),
+    )
+
+
+def seal(actor, document, otp: str, at: dt.datetime | None = None) -> OutgoingDocument:
+    """Cấp số, đóng dấu: the clerk issues the number and date (:func:`issue_number`), writes
+    them into the fields the signer's signature left for them (form filling, permitted by her
+    approval signature), then applies the agency seal over the signer's signature — the seal
+    covers the number — and signs the appendices with the agency's certificate (no image)."""
     from egov.pki import pades
     from egov.pki import services as pki
     from egov.pki.demo_images import demo_seal_png
@@ -467,10 +556,11 @@ def seal(actor, document, otp: str) -> OutgoingDocument:
     certificate = pki.active_certificate(agency=document.agency)
     if certificate is None:
         raise ValidationError(_("The agency has no active seal certificate."))
+    document = issue_number(actor, document, at)
     main = document.main_file
     sealed = sign_document(
         actor,
-        main.read(),
+        numbered_pdf(document, main.read()),
         certificate,
         otp_or_pin=otp,
         kind="seal",
@@ -514,12 +604,121 @@ _seal_images: dict[int, bytes] = {}
 
 
 def _seal_image(agency, draw) -> bytes:
+    """The seal image the agency's clerk uploaded, or a drawn look-alike (demo, tests)."""
     from django.conf import settings
 
+    uploaded = SealImage.objects.filter(agency=agency).first()
+    if uploaded is not None:
+        return uploaded.read()
     if agency.pk not in _seal_images:  # about a second to draw: kept per process
         province = f"Tỉnh {getattr(settings, 'EGOV_PROVINCE_NAME', '')}".strip()
         _seal_images[agency.pk] = draw(agency.name, province=province)
     return _seal_images[agency.pk]
+
+
+def signature_image_of(user, draw) -> bytes:
+    """The image of ``user``'s handwritten signature she uploaded, or a drawn look-alike."""
+    uploaded = SignatureImage.objects.filter(user=user).first()
+    if uploaded is not None:
+        return uploaded.read()
+    return draw(user.get_full_name())
+
+
+# --- signature and seal images ----------------------------------------------------------------
+IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def _image_limit() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "EGOV_OFFICE_IMAGE_MAX_BYTES", 1024 * 1024)
+
+
+def check_image(upload: Upload, kind: str) -> str:
+    """The content type of an uploaded signature (``kind`` "signature") or seal ("seal")
+    image, checked by its content: a PNG or JPEG Pillow reads, at most
+    ``EGOV_OFFICE_IMAGE_MAX_BYTES`` (1 MB) and 4000 pixels a side, with some ink on it (what
+    the signature appearance will draw). Raises ``ValidationError`` otherwise."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from egov.pki.appearance import load_image
+
+    limit = _image_limit()
+    if not upload.content:
+        raise ValidationError(_("Choose an image file."))
+    if len(upload.content) > limit:
+        raise ValidationError(_("The image is larger than %(size)s KB.") % {"size": limit // 1024})
+    try:
+        with Image.open(io.BytesIO(upload.content)) as image:
+            image_format, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("The file is not a PNG or JPEG image.")) from error
+    if image_format not in IMAGE_TYPES:
+        raise ValidationError(_("The file is not a PNG or JPEG image."))
+    if width > 4000 or height > 4000:
+        raise ValidationError(_("The image is larger than 4000 pixels a side."))
+    load_image(upload.content, kind=kind)  # readable, not empty
+    return IMAGE_TYPES[image_format]
+
+
+def _store_image(row, upload: Upload, content_type: str, actor, name: str):
+    row.content_type, row.sha256, row.size = content_type, _sha(upload.content), len(upload.content)
+    row.uploaded_by, row.uploaded_at = actor, timezone.now()
+    extension = "png" if content_type == "image/png" else "jpg"
+    row.file.save(f"{name}.{extension}", ContentFile(upload.content), save=False)
+    row.save()
+    return row
+
+
+def may_manage_seal_image(actor, agency) -> bool:
+    from egov.core.models import Role
+
+    return access.holds(actor, agency, (Role.CLERK, Role.AGENCY_ADMIN))
+
+
+def upload_signature_image(actor, user, upload: Upload) -> SignatureImage:
+    """An official uploads the image of her own handwritten signature (nobody else may): it
+    appears in the signature block of what she signs from now on."""
+    if actor is None or user is None or actor.pk != user.pk:
+        _deny(_("Only the official herself uploads her signature image."))
+    if not access.agency_ids(actor):
+        _deny(_("Only officials of an agency upload a signature image."))
+    content_type = check_image(upload, "signature")
+    with transaction.atomic():
+        row = SignatureImage.objects.select_for_update().filter(user=user).first()
+        row = _store_image(
+            row or SignatureImage(user=user), upload, content_type, actor, f"chu-ky-{user.pk}"
+        )
+        record_event(
+            "office.signature_image_uploaded",
+            row,
+            actor=actor,
+            changes={"sha256": row.sha256, "size": row.size},
+        )
+    return row
+
+
+def upload_seal_image(actor, agency, upload: Upload) -> SealImage:
+    """The agency's clerk (or administrator) uploads the image of its seal: it appears over
+    the signer's signature on what the agency seals from now on."""
+    if not may_manage_seal_image(actor, agency):
+        _deny(_("Only the agency's clerk or administrator uploads its seal image."))
+    content_type = check_image(upload, "seal")
+    with transaction.atomic():
+        row = SealImage.objects.select_for_update().filter(agency=agency).first()
+        row = _store_image(
+            row or SealImage(agency=agency), upload, content_type, actor, f"con-dau-{agency.pk}"
+        )
+        record_event(
+            "office.seal_image_uploaded",
+            row,
+            actor=actor,
+            agency=agency,
+            changes={"sha256": row.sha256, "size": row.size},
+        )
+    return row
 
 
 def edxml_document_id(agency, released_at: dt.datetime, number_symbol: str) -> str:
@@ -529,22 +728,19 @@ def edxml_document_id(agency, released_at: dt.datetime, number_symbol: str) -> s
 
 
 def release(actor, document, at: dt.datetime | None = None) -> OutgoingDocument:
-    """Phát hành: the clerk numbers the document from the agency's outgoing register, dates
-    it, delivers it to recipients inside this installation (their incoming documents) and
-    hands the external recipients to the exchange (``document_released`` after commit)."""
+    """Phát hành: the clerk releases the numbered and sealed document: delivers it to
+    recipients inside this installation (their incoming documents) and hands the external
+    recipients to the exchange (``document_released`` after commit). A document sealed
+    before it had a number gets its number here."""
     if not access.is_clerk(actor, document.agency):
         _deny(_("Only the agency's clerk releases documents."))
     now = at or timezone.now()
     with transaction.atomic():
         document = _lock(OutgoingDocument, document)
         _require_state(document, Out.SEALED)
-        year, number = numbering.next_outgoing_number(document.agency, now)
-        document.year, document.number = year, number
-        document.number_symbol = numbering.symbol(
-            number, document.doc_type, document.agency, document.drafting_unit
-        )
+        if document.number is None:  # sealed before numbering moved to the seal
+            _number_document(document, now)
         document.released_at, document.released_by = now, actor
-        document.edxml_document_id = edxml_document_id(document.agency, now, document.number_symbol)
         document.state = Out.RELEASED
         document.save()
         Review.objects.create(document=document, action="released", actor=actor, at=now)
@@ -553,7 +749,8 @@ def release(actor, document, at: dt.datetime | None = None) -> OutgoingDocument:
             if recipient.kind == Recipient.Kind.EXTERNAL:
                 external.append(recipient.code)
             elif recipient.kind == Recipient.Kind.AGENCY:
-                _deliver_internal(document, recipient, now)
+                if not (document.revises_id and _revise_internal(document, recipient, now)):
+                    _deliver_internal(document, recipient, now)
             else:
                 RecipientStatus.objects.create(
                     recipient=recipient,
@@ -568,14 +765,68 @@ def release(actor, document, at: dt.datetime | None = None) -> OutgoingDocument:
             agency=document.agency,
             changes={"number_symbol": document.number_symbol, "external": external},
         )
+        if document.revises_id:
+            Review.objects.create(
+                document=document.revises,
+                action="updated" if document.revision == Revision.UPDATE else "replaced",
+                comment=document.number_symbol,
+                actor=actor,
+                at=now,
+            )
         if external:
-            document_id = document.pk
+            document_id, business = document.pk, int(document.revision or 0)
             transaction.on_commit(
                 lambda: signals.document_released.send(
-                    sender=OutgoingDocument, document_id=document_id, recipient_codes=external
+                    sender=OutgoingDocument,
+                    document_id=document_id,
+                    recipient_codes=external,
+                    business=business,
                 )
             )
     return document
+
+
+def _revise_internal(document, recipient, at) -> bool:
+    """A revision released to an agency here: applied to the incoming document it holds for
+    the earlier document (False when it holds none: delivered as a new document)."""
+    earlier = (
+        Recipient.objects.filter(document_id=document.revises_id, agency=recipient.agency)
+        .exclude(incoming=None)
+        .select_related("incoming")
+        .first()
+    )
+    if earlier is None:
+        return False
+    files = [(row.name, "application/pdf", row.read()) for row in document.files.order_by("pk")]
+    fields = {
+        "number_symbol": document.number_symbol,
+        "subject": document.subject,
+        "type_name": document.doc_type.name,
+        "issued_on": timezone.localdate(document.numbered_at or at),
+        "signer_name": document.signer.get_full_name() if document.signer_id else "",
+        "urgency": document.urgency,
+        "secrecy": document.secrecy,
+    }
+    incoming, applied, reason = apply_revision(
+        earlier.incoming,
+        business=document.revision,
+        fields=fields,
+        files=files,
+        reason=document.subject,
+        document_id=document.edxml_document_id,
+    )
+    recipient.incoming = incoming
+    recipient.save(update_fields=["incoming"])
+    if applied:  # later statuses (assigned, completed…) are about the revision
+        incoming.outgoing = document
+        incoming.save(update_fields=["outgoing"])
+    RecipientStatus.objects.create(
+        recipient=recipient,
+        code=STATUS_UPDATE_AGREED if applied else STATUS_UPDATE_REFUSED,
+        description=reason,
+        at=at,
+    )
+    return True
 
 
 def _deliver_internal(document, recipient, at) -> IncomingDocument:
@@ -591,7 +842,7 @@ def _deliver_internal(document, recipient, at) -> IncomingDocument:
         edxml_document_id=document.edxml_document_id,
         number_symbol=document.number_symbol,
         type_name=document.doc_type.name,
-        issued_on=timezone.localdate(at),
+        issued_on=timezone.localdate(document.numbered_at or at),
         subject=document.subject,
         signer_name=document.signer.get_full_name() if document.signer_id else "",
         urgency=document.urgency,
@@ -726,18 +977,22 @@ def _add_file(document, kind, name: str, content: bytes, content_type="applicati
     return row
 
 
-def _report_status(document, code: str, description: str = "") -> None:
+def _report_status(document, code: str, description: str = "", about: str = "") -> None:
     """Tell the sender: through the exchange for documents from another installation,
-    directly on the outgoing document's recipient history for documents from here."""
+    directly on the outgoing document's recipient history for documents from here.
+    ``about``: the edXML id of the package the status answers, when not the document's own
+    (a refused update)."""
     description = description or str(STATUS_LABELS.get(code, ""))
     if document.source == IncomingDocument.Source.EXCHANGE:
         document_id = document.pk
+        extra = {"edxml_document_id": about} if about else {}
         transaction.on_commit(
             lambda: signals.incoming_status_changed.send(
                 sender=IncomingDocument,
                 document_id=document_id,
                 status_code=code,
                 description=description,
+                **extra,
             )
         )
     elif document.source == IncomingDocument.Source.INTERNAL and document.outgoing_id:
@@ -1057,6 +1312,19 @@ def receive_package(package) -> list[IncomingDocument]:
         if p
     )
     validation = getattr(package, "validation", None)
+    if business in (Revision.UPDATE, Revision.REPLACE):
+        fields = {
+            "number_symbol": number_symbol[:80],
+            "subject": subject[:500],
+            "type_name": str(_get(header, "DocumentType", "TypeName"))[:120],
+            "issued_on": _parse_date(_get(header, "PromulgationInfo", "PromulgationDate")),
+            "signer_name": signer_name[:200],
+            "urgency": PRIORITY_URGENCY.get(str(_get(header, "OtherInfo", "Priority")), ""),
+            "response_due": _parse_date(_get(header, "DueDate")),
+        }
+        return _revision_from_exchange(
+            header, business, document_id, agencies, fields, attachments, validation
+        )
     created = []
     with transaction.atomic():
         for agency in agencies:
@@ -1098,6 +1366,7 @@ def receive_package(package) -> list[IncomingDocument]:
             }
             document.save(update_fields=["validation"])
             Handling.objects.create(document=document, action="arrived")
+            _note_revocation_unknown(document)
             record_event(
                 "office.incoming_arrived",
                 document,
@@ -1118,6 +1387,180 @@ def _as_json(value):
     from dataclasses import asdict, is_dataclass
 
     return asdict(value) if is_dataclass(value) else {"text": str(value)}
+
+
+def _note_revocation_unknown(document) -> None:
+    """The exchange could not check the sender certificate's revocation (soft-fail): say so
+    in the document's history, where the clerk registering it sees it."""
+    revocation = (document.validation.get("package") or {}).get("revocation") or {}
+    if revocation.get("status") == "unknown":
+        Handling.objects.create(
+            document=document,
+            action="revocation_unknown",
+            note=revocation.get("text") or revocation.get("detail", ""),
+        )
+
+
+def _earlier_document_id(header, document_id: str) -> str:
+    """The DocumentId an update or replacement names (ResponseFor), or its own when it names
+    none (an update sent under the same number)."""
+    response_for = _get(header, "ResponseFor") or []
+    if isinstance(response_for, dict):
+        response_for = [response_for]
+    for item in response_for:
+        earlier = str(_get(item, "DocumentId")).strip()
+        if earlier:
+            return earlier
+    return document_id
+
+
+def _revision_from_exchange(
+    header, business: str, document_id: str, agencies, fields: dict, attachments, validation
+) -> list[IncomingDocument]:
+    """An update (2) or replacement (3) from another installation: applied to the incoming
+    document each addressee holds for the earlier document (:func:`apply_revision`), which
+    answers 15 (applied) or 16 (not applicable, with the reason) to the sender. An addressee
+    that never received the earlier document refuses the package (02, with the reason)."""
+    earlier_id = _earlier_document_id(header, document_id)
+    reason = str(_get(header, "TraceHeaderList", "Business", "BusinessDocReason"))
+    revised = []
+    with transaction.atomic():
+        for agency in agencies:
+            earlier = (
+                IncomingDocument.objects.select_for_update()
+                .filter(
+                    agency=agency,
+                    edxml_document_id=earlier_id,
+                    source=IncomingDocument.Source.EXCHANGE,
+                )
+                .order_by("-pk")
+                .first()
+            )
+            if earlier is None:
+                raise ValidationError(
+                    _(
+                        "The document to update or replace (%(id)s) was never received by "
+                        "%(agency)s."
+                    )
+                    % {"id": earlier_id, "agency": agency.code}
+                )
+            document, _applied, _reason = apply_revision(
+                earlier,
+                business=business,
+                fields=fields,
+                files=attachments,
+                reason=reason,
+                document_id=document_id[:160],
+                package=_as_json(validation),
+            )
+            _note_revocation_unknown(document)
+            revised.append(document)
+    return revised
+
+
+def apply_revision(
+    document,
+    *,
+    business: str,
+    fields: dict,
+    files,
+    reason: str = "",
+    document_id: str = "",
+    package: dict | None = None,
+) -> tuple[IncomingDocument, bool, str]:
+    """Apply an update ("2") or replacement ("3") of the sender to the incoming ``document``
+    (locked by the caller's transaction): the files received so far are kept as the earlier
+    version (marked replaced), the new ones become the document's, its header takes the new
+    number, subject and dates, its edXML id the revision's (later statuses are about it); the
+    registration, assignment and deadline stay. The history says what changed, the handler
+    (or the clerk) is notified, and the sender hears 15. A document returned to the sender or
+    recalled is not revised: the sender hears 16 with the reason.
+
+    Returns (document, applied?, the description sent with the status)."""
+    kind = _("update") if business == Revision.UPDATE else _("replacement")
+    if document.state in (In.RETURNED, In.RECALLED):
+        description = _("The %(kind)s was not applied: the document is “%(state)s”.") % {
+            "kind": kind,
+            "state": document.get_state_display(),
+        }
+        Handling.objects.create(document=document, action="revision_refused", note=description)
+        _report_status(document, STATUS_UPDATE_REFUSED, description, about=document_id)
+        return document, False, description
+    before = document.number_symbol or document.subject[:80]
+    version = document.version + 1
+    document.files.exclude(kind=IncomingFile.Kind.WORK).update(superseded=True)
+    reports = {}
+    for index, (name, content_type, content) in enumerate(files):
+        kind_of_file = IncomingFile.Kind.MAIN if index == 0 else IncomingFile.Kind.ATTACHMENT
+        row = _add_file(document, kind_of_file, name or f"tep-{index + 1}", content, content_type)
+        row.version = version
+        row.save(update_fields=["version"])
+        if content[:1024].find(b"%PDF-") >= 0:
+            reports[name] = _validation_of(content, name)
+    for field, value in fields.items():
+        if value not in (None, ""):
+            setattr(document, field, value)
+    document.version = version
+    if document_id:
+        document.edxml_document_id = document_id
+    main_report = next(iter(reports.values()), {})
+    document.validation = {
+        **(main_report or document.validation),
+        "files": reports,
+        "package": package if package is not None else document.validation.get("package", {}),
+        "earlier_versions": [
+            *document.validation.get("earlier_versions", []),
+            {"version": version - 1, "indication": document.validation.get("indication", "")},
+        ],
+    }
+    document.save()
+    note = _("Version %(version)s (%(kind)s of %(before)s): %(reason)s") % {
+        "version": version,
+        "kind": kind,
+        "before": before,
+        "reason": reason or "—",
+    }
+    action = "updated" if business == Revision.UPDATE else "replaced"
+    Handling.objects.create(document=document, action=action, note=note, to_user=document.assignee)
+    _notify_revision(document, note)
+    record_event(
+        f"office.incoming_{action}",
+        document,
+        agency=document.agency,
+        reason=reason[:500],
+        changes={"version": version, "document_id": document_id, "before": before},
+    )
+    description = _("The %(kind)s was applied (version %(version)s).") % {
+        "kind": kind,
+        "version": version,
+    }
+    _report_status(document, STATUS_UPDATE_AGREED, description)
+    return document, True, description
+
+
+def _notify_revision(document, note: str) -> None:
+    """The person handling the document (or, before assignment, the agency's clerks) hears
+    that it changed."""
+    from django.urls import reverse
+
+    from egov.core.models import Role
+    from egov.notifications.services import notify
+
+    if document.assignee_id:
+        people = [document.assignee]
+    else:
+        from egov.core.models import Position, User
+
+        clerks = Position.objects.valid_on().filter(agency=document.agency, role=Role.CLERK)
+        people = list(User.objects.filter(pk__in=clerks.values("user_id")))
+    if people:
+        notify(
+            people,
+            _("Document changed by its sender: %(subject)s") % {"subject": document.subject[:120]},
+            body=note,
+            url=reverse("office:incoming", args=[document.pk]),
+            topic="office",
+        )
 
 
 def _recall_from_exchange(header, document_id: str, agencies) -> list[IncomingDocument]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .web import views
+from .web import images, views
 
 app_name = "office"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("van-ban-den/<int:pk>/tep/<int:file_pk>/", views.incoming_file, name="incoming_file"),
     path("so/<str:kind>.<str:fmt>", views.register_download, name="register"),
     path("quy-trinh/", views.chains, name="chains"),
+    path("chu-ky-con-dau/", images.images, name="images"),
+    path("chu-ky-con-dau/<str:kind>/<int:pk>/", images.image_file, name="image_file"),
 ]

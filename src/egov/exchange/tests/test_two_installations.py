@@ -163,3 +163,69 @@ def test_while_the_peer_is_down_the_outbox_retries_then_delivers_once(peers):
     (message,) = [m for m in show(a)["outbox"] if m["document_id"] == doc]
     assert (message["status"], message["attempts"]) == ("sent", 3)
     assert [r["document_id"] for r in show(b)["received"]].count(doc) == 1
+
+
+def _wait_for_status(installation, document_id, code, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        statuses = show(installation)["statuses"]
+        found = [s for s in statuses if (s["document_id"], s["status"]) == (document_id, code)]
+        if found:
+            return found[0]
+        time.sleep(0.5)
+        installation.manage("send_outbox")
+    raise AssertionError(f"no status {code} for {document_id}")
+
+
+def test_an_update_is_applied_by_the_receiver_which_answers_15(peers, tmp_path):
+    a, b = peers
+    first, second = tmp_path / "quyet-dinh-19.pdf", tmp_path / "quyet-dinh-20.pdf"
+    first.write_bytes(b"%PDF-1.7\n" + os.urandom(2_000))
+    second.write_bytes(b"%PDF-1.7\n" + os.urandom(2_000))
+    doc = send(a, A_CODE, B_CODE, "19", "--notation", "QĐ-UBND", "--attach", str(first))
+
+    update = send(
+        a,
+        A_CODE,
+        B_CODE,
+        "20",
+        "--notation",
+        "QĐ-UBND",
+        "--attach",
+        str(second),
+        "--business",
+        "2",
+        "--response-for",
+        doc,
+        "--reason",
+        "Bổ sung phụ lục",
+    )
+
+    (incoming,) = [d for d in show(b, "--incoming") if d["document_id"] == update]
+    assert (incoming["version"], incoming["number_symbol"]) == (2, "20/QĐ-UBND")
+    assert incoming["files"] == [
+        {"name": "quyet-dinh-19.pdf", "version": 1, "superseded": True},
+        {"name": "quyet-dinh-20.pdf", "version": 2, "superseded": False},
+    ]
+    assert incoming["history"] == ["arrived", "updated"]
+    # B checked A's seal certificate at the CRL / OCSP service A's certificate names.
+    assert incoming["revocation"] == "good"
+    assert _wait_for_status(a, update, "15")["from"] == B_CODE
+
+    # An update of a document B never received is refused, with the reason.
+    unknown = send(
+        a,
+        A_CODE,
+        B_CODE,
+        "21",
+        "--notation",
+        "QĐ-UBND",
+        "--business",
+        "2",
+        "--response-for",
+        f"{A_CODE},2026/01/05,99/QĐ-UBND",
+    )
+    (message,) = [m for m in show(a)["outbox"] if m["document_id"] == unknown]
+    assert (message["status"], message["answer"]) == ("failed", "02")
+    assert "99/QĐ-UBND" in message["error"]
+    assert not [d for d in show(b, "--incoming") if d["document_id"] == unknown]

@@ -104,7 +104,9 @@ def certificates(pki, people):
     }
 
 
-def draft(people, *, code="quyet-dinh", recipients=None, subject="Về việc ban hành Quy chế"):
+def draft(
+    people, *, code="quyet-dinh", recipients=None, subject="Về việc ban hành Quy chế", secrecy=""
+):
     return services.create_draft(
         people["specialist"],
         people["stttt"],
@@ -115,6 +117,7 @@ def draft(people, *, code="quyet-dinh", recipients=None, subject="Về việc ba
         recipients=recipients if recipients is not None else [people["stp"]],
         signer=people["director"],
         signer_position="Giám đốc",
+        secrecy=secrecy,
     )
 
 
@@ -127,14 +130,29 @@ def approved(people, **kwargs):
     return document
 
 
-def sealed(people, **kwargs):
+def signed(people, **kwargs):
     document = approved(people, **kwargs)
-    document = services.sign(people["director"], document, otp(people["director"]))
-    return services.seal(people["clerk"], document, otp(people["clerk"]))
+    return services.sign(people["director"], document, otp(people["director"]))
+
+
+def sealed(people, at=None, **kwargs):
+    """Signed, then numbered (dated ``at``) and sealed by the clerk."""
+    return services.seal(people["clerk"], signed(people, **kwargs), otp(people["clerk"]), at=at)
 
 
 def released(people, at=None, **kwargs):
-    return services.release(people["clerk"], sealed(people, **kwargs), at=at)
+    return services.release(people["clerk"], sealed(people, at=at, **kwargs), at=at)
 
 
 MONDAY = dt.datetime(2025, 3, 10, 9, 30)
+
+
+def login(client, user):
+    """Log in with a verified second factor (leaders must have one for every page)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = enrol_totp(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

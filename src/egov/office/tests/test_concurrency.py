@@ -1,4 +1,4 @@
-"""Clerks releasing at the same moment never get the same number (PostgreSQL, threads)."""
+"""Clerks numbering at the same moment never get the same number (PostgreSQL, threads)."""
 
 import threading
 
@@ -8,24 +8,24 @@ from django.db import connection, connections
 from egov.office import services
 from egov.office.models import OutgoingDocument
 
-from .conftest import sealed
+from .conftest import signed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DOCUMENTS = 12
 
 
-def test_concurrent_releases_get_unique_continuous_numbers(people, certificates):
+def test_concurrent_numbering_gives_unique_continuous_numbers(people, certificates):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers are tested on PostgreSQL (SQLite serialises them)")
     documents = [
-        sealed(people, code=("cong-van" if i % 2 else "quyet-dinh")) for i in range(DOCUMENTS)
+        signed(people, code=("cong-van" if i % 2 else "quyet-dinh")) for i in range(DOCUMENTS)
     ]
     errors, barrier = [], threading.Barrier(DOCUMENTS)
 
     def clerk(document):
         try:
             barrier.wait()
-            services.release(people["clerk"], document)
+            services.issue_number(people["clerk"], document)
         except Exception as error:  # noqa: BLE001 - asserted below
             errors.append(error)
         finally:

@@ -12,7 +12,7 @@ from egov.office import numbering, services, signals
 from egov.office.models import IncomingDocument, OutgoingDocument
 from egov.pki.validation import validate_pdf
 
-from .conftest import approved, doc_type, draft, otp, released, sealed
+from .conftest import approved, doc_type, draft, otp, released, sealed, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -164,12 +164,18 @@ def test_numbering_is_continuous_per_year_and_restarts_in_january(people, certif
 
 
 def test_only_the_clerk_releases_and_a_draft_is_not_released(people, certificates):
-    document = sealed(people)
+    document = signed(people)
+    with pytest.raises(PermissionDenied):
+        services.issue_number(people["director"], document)
+    with pytest.raises(ValidationError):
+        services.issue_number(people["clerk"], draft(people))
+    assert OutgoingDocument.objects.filter(number__isnull=False).count() == 0
+    document = services.seal(people["clerk"], document, otp(people["clerk"]))
     with pytest.raises(PermissionDenied):
         services.release(people["director"], document)
     with pytest.raises(ValidationError):
         services.release(people["clerk"], draft(people))
-    assert OutgoingDocument.objects.filter(number__isnull=False).count() == 0
+    assert OutgoingDocument.objects.filter(state="released").count() == 0
 
 
 def test_a_recall_marks_the_recipients_incoming_document(

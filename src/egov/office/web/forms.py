@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.core.models import Agency, User
 
 from .. import access
-from ..models import AuthorityPrefix, DocumentType, Secrecy, Urgency
+from ..models import AuthorityPrefix, DocumentType, OutgoingDocument, Revision, Secrecy, Urgency
 
 
 def _bootstrap(form):
@@ -80,10 +80,22 @@ class DraftForm(forms.Form):
         label=_("Signing authority"), choices=AuthorityPrefix.choices, required=False
     )
     signer_position = forms.CharField(label=_("Signer's position"), max_length=200, required=False)
+    revision = forms.ChoiceField(
+        label=_("Updates or replaces"), choices=Revision.choices, required=False
+    )
+    revises = forms.ModelChoiceField(
+        label=_("Earlier released document"),
+        queryset=OutgoingDocument.objects.none(),
+        required=False,
+        help_text=_("Sent to its recipients as an update or replacement of it."),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         mine = access.member_agencies(user)
+        self.fields["revises"].queryset = OutgoingDocument.objects.filter(
+            access.visible_outgoing_q(user), state=OutgoingDocument.State.RELEASED
+        ).order_by("-released_at")
         self.fields["agency"].queryset = mine
         self.fields["drafting_unit"].queryset = Agency.objects.filter(
             parent__in=mine, kind="internal_unit"

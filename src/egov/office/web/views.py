@@ -23,7 +23,7 @@ from egov.core.models import Agency, User
 from egov.core.web.access import forbidden, staff_required
 
 from .. import access, queries, registers, services
-from ..models import DocumentType, IncomingDocument, OutgoingDocument
+from ..models import DocumentType, IncomingDocument, OutgoingDocument, Revision
 from .forms import DraftForm, PaperForm, SearchForm
 
 
@@ -102,6 +102,8 @@ def outgoing_detail(request, pk):
             "reviews": document.reviews.select_related("actor", "version"),
             "recipients": recipients,
             "actions": _outgoing_actions(request.user, document),
+            "may_revise": document.state == OutgoingDocument.State.RELEASED
+            and access.may_draft(request.user, document.agency),
             "status_labels": services.STATUS_LABELS,
         },
     )
@@ -255,7 +257,12 @@ def incoming_file(request, pk, file_pk):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def draft_new(request):
-    form = DraftForm(request.POST or None, request.FILES or None, user=request.user)
+    initial = {}
+    if request.GET.get("revises", "").isdigit():
+        initial = {"revises": int(request.GET["revises"]), "revision": Revision.UPDATE}
+    form = DraftForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         recipients = list(data["recipient_agencies"]) + form.external_recipients()
@@ -275,6 +282,8 @@ def draft_new(request):
                 signer=data["signer"],
                 authority_prefix=data["authority_prefix"],
                 signer_position=data["signer_position"],
+                revises=data.get("revises"),
+                revision=data.get("revision") or "",
             )
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, _error_text(error))
@@ -312,7 +321,7 @@ def register_download(request, kind, fmt):
     try:
         start = dt.date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
         end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
-        data = registers.render_register(agency, kind, start, end, fmt)
+        data = registers.render_register(agency, kind, start, end, fmt, user=request.user)
     except ValueError:
         return HttpResponse(_("Check the dates of the period."), status=400)
     types = {

@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--business", type=int, default=0, help="0 new, 1 revoke, 2, 3")
         parser.add_argument("--reason", default="")
         parser.add_argument(
+            "--response-for",
+            default="",
+            help="DocumentId of the earlier document an update (2) or replacement (3) revises",
+        )
+        parser.add_argument(
             "--count", type=int, default=1, help="send this many, numbered from --number on"
         )
 
@@ -53,6 +58,7 @@ class Command(BaseCommand):
                 subject=o["subject"],
                 promulgation_date=date,
                 attachments=attachments,
+                response_for=_response_for(o["response_for"]),
             )
             rows = queue_document(info, o["to"], business=o["business"], reason=o["reason"])
             self.stdout.write(info.document_id)
@@ -60,3 +66,21 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  #{row.pk} → {row.recipient_code}: {row.status} {row.last_error}"
                 )
+
+
+def _response_for(document_id: str) -> dict:
+    """ResponseFor from an edXML DocumentId ``<OrganId>,<yyyy/MM/dd>,<number/symbol>``."""
+    if not document_id:
+        return {}
+    organ, _sep, rest = document_id.partition(",")
+    day, _sep, code = rest.partition(",")
+    try:
+        promulgated = dt.datetime.strptime(day, "%Y/%m/%d").strftime("%d/%m/%Y")
+    except ValueError:
+        promulgated = ""
+    return {
+        "OrganId": organ,
+        "Code": code,
+        "PromulgationDate": promulgated,
+        "DocumentId": document_id,
+    }

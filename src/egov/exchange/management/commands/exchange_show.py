@@ -17,8 +17,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--export", nargs=2, metavar=("MESSAGE_ID", "PATH"), help="write a queued package"
         )
+        parser.add_argument(
+            "--incoming",
+            action="store_true",
+            help="the office's incoming documents from the exchange, with versions and history",
+        )
 
-    def handle(self, *args, counts, files, export=None, **options):
+    def handle(self, *args, counts, files, export=None, incoming=False, **options):
+        if incoming:
+            self.stdout.write(json.dumps(_incoming(), ensure_ascii=False))
+            return
         if export:
             message = OutboxMessage.objects.get(pk=int(export[0]))
             with open(export[1], "wb") as out:
@@ -82,3 +90,27 @@ class Command(BaseCommand):
             ],
         }
         self.stdout.write(json.dumps(data, ensure_ascii=False))
+
+
+def _incoming() -> list[dict]:
+    """What the office registered from the exchange (operators and tests read the result of
+    updates, replacements and recalls here)."""
+    from egov.office.models import IncomingDocument
+
+    return [
+        {
+            "id": d.pk,
+            "document_id": d.edxml_document_id,
+            "number_symbol": d.number_symbol,
+            "subject": d.subject,
+            "state": d.state,
+            "version": d.version,
+            "revocation": (d.validation.get("package") or {}).get("revocation", {}).get("status"),
+            "files": [
+                {"name": f.name, "version": f.version, "superseded": f.superseded}
+                for f in d.files.order_by("pk")
+            ],
+            "history": [h.action for h in d.handlings.order_by("at", "pk")],
+        }
+        for d in IncomingDocument.objects.filter(source="exchange").order_by("pk")
+    ]
