@@ -11,6 +11,12 @@ database afterwards. The clients are Python threads on keep-alive connections (t
 reported). Look-up: GET /api/v1/lookup/ with a real code and secret, then with a wrong secret
 (the answer must take the same time), and GET /livez (a plain Django view, no database), each
 driven by wrk with 16 connections. The rate limits of the look-up are lifted for the run.
+
+With ``--api``, first the one-request path: POST /api/v1/applications/ (multipart: procedure,
+receiving place, two small PDFs) with a citizen's token and a fresh Idempotency-Key per request,
+driven by wrk and a Lua script (so the load driver costs little CPU). Afterwards the database
+must hold a "submitted online" dossier for every 201 answer, each once; requests cut off
+in flight when wrk stops may add a few more, reported as such.
 """
 
 import argparse
@@ -20,20 +26,23 @@ import os
 import re
 import secrets
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
-
-from _http import CpuMeter, start_server
+from pathlib import Path
 
 import _django  # noqa: F401
+from _http import CpuMeter, start_server
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.utils import timezone
 
 from egov.catalog.models import Procedure
 from egov.core.models import Agency, User
 from egov.dossiers.models import Dossier
 from egov.portal.accounts import get_profile
+from egov.portal.models import Application
 
 PROCEDURE = "1.000028"  # two mandatory documents, filed at the provincial service centre
 DESK = "000.00.21.H16"
@@ -132,7 +141,7 @@ def submissions(args, server) -> None:
             if not browser.submit():
                 failures.append(1)
 
-    with CpuMeter(server) as cpu:
+    with DatabaseCpuMeter(server, connection.settings_dict["NAME"]) as cpu:
         started = time.perf_counter()
         threads = [threading.Thread(target=run, args=(b,)) for b in browsers]
         for thread in threads:
@@ -147,6 +156,173 @@ def submissions(args, server) -> None:
         f"{len(failures)} refused"
     )
     print(f"CPU per submission: {cpu.per_request(made)}")
+
+
+# --- the portal API: one request per submission, driven by wrk -------------------------------
+WRK_SCRIPT = r"""
+local tokens = {%(tokens)s}
+local run = "%(run)s"
+local body_file = "%(body)s"
+local out_dir = "%(out)s"
+local boundary = "%(boundary)s"
+-- Globals, not locals: setup() gives each thread its "id", done() reads "other" and "sent".
+threads, counter, id, codes, other, sent, count = {}, 0, 0, nil, 0, 0, 0
+
+function setup(thread)
+  thread:set("id", count)
+  table.insert(threads, thread)
+  count = count + 1
+end
+
+function init(args)
+  local f = io.open(body_file, "rb")
+  body = f:read("*all")
+  f:close()
+  codes = io.open(out_dir .. "/codes-" .. id .. ".txt", "w")
+end
+
+function request()
+  counter = counter + 1
+  sent = sent + 1
+  local key = string.format("%%s-%%04x-4000-8000-%%012x", run, id, counter)
+  local headers = {
+    ["Authorization"] = "Token " .. tokens[(counter + id) %% #tokens + 1],
+    ["Idempotency-Key"] = key,
+    ["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
+  }
+  return wrk.format("POST", "/api/v1/applications/", headers, body)
+end
+
+function response(status, headers, response_body)
+  if status == 201 then
+    codes:write(string.match(response_body, '"code":"([^"]+)"') .. "\n")
+    codes:flush()
+  else
+    other = other + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local total_other, total_sent = 0, 0
+  for _, thread in ipairs(threads) do
+    total_other = total_other + thread:get("other")
+    total_sent = total_sent + thread:get("sent")
+  end
+  io.write(string.format("LUA other=%%d sent=%%d\n", total_other, total_sent))
+end
+"""
+
+
+class DatabaseCpuMeter(CpuMeter):
+    """CpuMeter counting only the PostgreSQL backends of the bench database: other engineers'
+    databases on the same server are not this run's cost."""
+
+    def __init__(self, server, database: str):
+        super().__init__(server)
+        self.database = database
+
+    def _backends(self) -> list[int]:
+        from _http import _pids_named
+
+        found = []
+        for pid in _pids_named("postgres"):
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if f" {self.database} " in title:
+                found.append(pid)
+        return found
+
+    def _sample(self) -> dict[str, float]:
+        from _http import _process_cpu
+
+        sample = super()._sample()
+        self.pids = set(getattr(self, "pids", set())) | set(self._backends())
+        sample["postgres"] = sum(_process_cpu(p) for p in self.pids)
+        return sample
+
+
+def api_submissions(args, server) -> None:
+    """wrk posts multipart applications, a fresh key each; then the database is checked."""
+    from rest_framework.authtoken.models import Token
+
+    version = Procedure.objects.get(code=PROCEDURE).current
+    requirements = [d.pk for d in version.documents.filter(mandatory=True)]
+    people = citizens(args.clients)
+    tokens = [Token.objects.get_or_create(user=u)[0].key for u in people]
+    files = {f"file-{pk}": (f"scan-{pk}.pdf", PDF) for pk in requirements}
+    body, kind = multipart({"procedure": PROCEDURE, "receiving_agency": DESK}, files)
+    work = Path(tempfile.mkdtemp(prefix="bench-portal-api-"))
+    (work / "body").write_bytes(body)
+
+    def script(run: str) -> Path:
+        path = work / f"{run}.lua"
+        path.write_text(
+            WRK_SCRIPT
+            % {
+                "tokens": ", ".join(f'"{t}"' for t in tokens),
+                "run": run,
+                "body": work / "body",
+                "out": work / run,
+                "boundary": kind.split("boundary=", 1)[1],
+            }
+        )
+        (work / run).mkdir()
+        return path
+
+    url = f"http://127.0.0.1:{args.port}"
+    threads = 2
+    warm = ["wrk", f"-t{threads}", f"-c{args.clients}", "-d2s", "-s", str(script("0000aaaa")), url]
+    warmed = subprocess.run(warm, capture_output=True, text=True)  # every worker, connection once
+    if warmed.returncode:
+        raise RuntimeError(f"wrk failed: {warmed.stderr or warmed.stdout}")
+    run = secrets.token_hex(4)
+    command = [
+        "wrk", f"-t{threads}", f"-c{args.clients}", f"-d{args.seconds}s", "--latency",
+        "-s", str(script(run)), url,
+    ]  # fmt: skip
+    print("$ " + " ".join(command))
+    started = timezone.now()
+    database = connection.settings_dict["NAME"]
+    with DatabaseCpuMeter(server, database) as cpu:
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        time.sleep(1)  # requests cut off when wrk stopped finish on the server
+    elapsed = args.seconds
+    codes = [c for f in (work / run).glob("codes-*.txt") for c in f.read_text().split()]
+    other, sent = map(int, re.search(r"LUA other=(\d+) sent=(\d+)", output).groups())
+    latency = {
+        line.split()[0]: line.split()[1]
+        for line in output.splitlines()
+        if line.strip().startswith(("50%", "99%"))
+    }
+    made = Application.objects.filter(
+        dossier__submitted_at__gte=started,
+        dossier__state="submitted",
+        dossier__channel="online",
+        applicant__in=people,
+    )
+    in_db = set(made.values_list("dossier__code", flat=True))
+    keys = [str(k) for k in made.values_list("key", flat=True)]
+    ours = [k for k in keys if k.startswith(run)]
+    lost = [c for c in codes if c not in in_db]
+    print(
+        f"API online submission (POST /api/v1/applications/, 2 PDFs each, {args.clients} "
+        f"connections, {args.workers} workers): {len(codes)} answered 201 in {elapsed} s = "
+        f"{len(codes) / elapsed:,.1f} submissions/s; other answers {other}; latency {latency}"
+    )
+    print(
+        f"  database: {len(ours)} submitted online dossiers with this run's keys; "
+        f"201 answers without a dossier: {len(lost)}; answered twice: "
+        f"{len(codes) - len(set(codes))}; finished after wrk stopped (no answer read): "
+        f"{len(ours) - len(set(codes) & in_db)} (at most {args.clients})"
+    )
+    print(
+        f"  CPU per submission (postgres: the backends of {database} only): "
+        f"{cpu.per_request(max(1, len(ours)))}"
+    )
+    assert not lost and len(codes) == len(set(codes)), "a 201 answer without its dossier"
+    assert len(ours) - len(codes) <= args.clients and len(ours) <= sent, "duplicated dossiers"
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict:
@@ -187,14 +363,25 @@ def main():
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--api", action="store_true", help="also POST /api/v1/applications/ (one request each)"
+    )
+    parser.add_argument("--no-pages", action="store_true", help="skip the page path")
+    parser.add_argument("--no-lookup", action="store_true", help="skip the look-up")
     args = parser.parse_args()
     # The look-up's per-address limits would stop a benchmark from one address at once.
     os.environ["EGOV_LOOKUP_RATE_PER_MINUTE"] = str(10**9)
     os.environ["EGOV_LOOKUP_RATE"] = f"{10**9}/min"
-    server = start_server(args.port, args.workers)
+    server = (
+        start_server(args.port, args.workers) if args.api else start_server(args.port, args.workers)
+    )
     try:
-        submissions(args, server)
-        lookups(args)
+        if args.api:
+            api_submissions(args, server)
+        if not args.no_pages:
+            submissions(args, server)
+        if not args.no_lookup:
+            lookups(args)
     finally:
         server.terminate()
         server.wait()

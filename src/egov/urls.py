@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/v1/", include("egov.catalog.api.urls")),
     path("api/v1/", include("egov.dossiers.api.urls")),
     path("api/v1/", include("egov.reports.api_urls")),
+    path("api/v1/", include("egov.portal.api.urls")),
+    path("api/v1/", include("egov.office.api.urls")),
     path("dossiers/", include("egov.dossiers.web.urls")),
     path("", include("egov.pki.urls_authority")),
     path("", include("egov.pki.urls_signatures")),

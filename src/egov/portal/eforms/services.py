@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from egov.catalog.models import Procedure
 from egov.core import permissions as perms
 from egov.core.audit import record_event
+from egov.core.localcache import ProcessCache
 from egov.core.models.validity import today_in_vietnam
 from egov.portal.models import ApplicationForm, FormStatus, definition_hash
 
@@ -29,22 +30,36 @@ def _agency(procedure: Procedure):
     return procedure.current.competent_agency if procedure.current_id else None
 
 
+# The version in force per procedure and day, read on every online application: published
+# versions change only through the services below, whose saves empty this cache in this process
+# (portal/receivers.py); other processes see a change within EGOV_LOCAL_CACHE_SECONDS.
+_CURRENT = ProcessCache("application e-forms in force")
+
+
 def current_form(procedure: Procedure, day: dt.date | None = None) -> ApplicationForm | None:
     """The e-form applicants fill in for ``procedure`` on ``day`` (today by default).
 
     The latest version whose validity covers the day: normally the published one; until a
-    version published with a later start date begins, the one it replaces.
+    version published with a later start date begins, the one it replaces. Kept per process.
     """
-    return (
-        ApplicationForm.objects.filter(
-            procedure=procedure, status__in=[FormStatus.PUBLISHED, FormStatus.RETIRED]
+
+    def read():
+        return (
+            ApplicationForm.objects.filter(
+                procedure=procedure, status__in=[FormStatus.PUBLISHED, FormStatus.RETIRED]
+            )
+            .exclude(valid_from__isnull=True)
+            .valid_on(day)
+            .select_related("procedure")
+            .order_by("-number")
+            .first()
         )
-        .exclude(valid_from__isnull=True)
-        .valid_on(day)
-        .select_related("procedure")
-        .order_by("-number")
-        .first()
-    )
+
+    return _CURRENT.get((procedure.pk, day or today_in_vietnam()), read)
+
+
+def forget_current_forms() -> None:
+    _CURRENT.clear()
 
 
 def draft_of(procedure: Procedure) -> ApplicationForm | None:

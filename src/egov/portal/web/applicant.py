@@ -81,7 +81,7 @@ def _own_application(request, key) -> Application:
     return application
 
 
-def _files_from(request, version) -> tuple[list, list]:
+def files_chosen(request, version) -> tuple[list, list]:
     """New uploads and stored documents chosen on the page, per required document."""
     uploads, reuse = [], []
     for requirement in version_parts(version).documents:
@@ -158,7 +158,7 @@ def _save_or_submit(request, application, action: str, form, prefill):
     form is not valid yet: the files are kept, the answers and the submission wait."""
     from egov.portal.eforms import bind
 
-    uploads, reuse = _files_from(request, application.dossier.procedure_version)
+    uploads, reuse = files_chosen(request, application.dossier.procedure_version)
     if uploads or reuse:
         services.attach_documents(request.user, application, uploads, reuse)
     if form is not None:

@@ -8,7 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from egov.catalog.models import Field, OnlineMode, Procedure, RequiredDocument
+from egov.catalog.models import Field, OnlineMode, RequiredDocument
+from egov.catalog.published import version_in_force
 from egov.catalog.queries import in_force, search_in_force
 from egov.catalog.services import statutory_days
 from egov.core.models import Agency, Level
@@ -74,13 +75,8 @@ def search(request):
 
 
 def _version_in_force(code: str):
-    procedure = get_object_or_404(Procedure, code=code)
-    version = (
-        in_force()
-        .filter(procedure=procedure)
-        .select_related("procedure", "field", "competent_agency")
-        .first()
-    )
+    """The version of procedure ``code`` in force today (kept per process), else 404."""
+    version = version_in_force(code)
     if version is None:
         raise Http404
     return version

@@ -1,0 +1,1 @@
+"""The portal's API: online submission in one request (``POST /api/v1/applications/``)."""
