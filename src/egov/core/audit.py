@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .models import Agency, AuditChainHead, AuditEvent
 from .requestcontext import current_request_context
+from .rows import insert
 
 GENESIS_HASH = "0" * 64
 
@@ -95,7 +96,7 @@ def record_event(
             prev_hash=head_hash,
         )
         event.hash = compute_hash(event)
-        event.save(force_insert=True)
+        insert([event])  # append-only: plain INSERT, no signals (see core.rows)
         _move_chain_head(event)
     return event
 

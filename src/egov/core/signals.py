@@ -23,9 +23,11 @@ def _calendar_changed(**kwargs):
 def _people_changed(**kwargs):
     """A role, an agency (its place in the tree) or a person changed: this process forgets
     what it kept of who holds which position (others within EGOV_LOCAL_CACHE_SECONDS)."""
+    from .directory import _AGENCIES
     from .permissions import _POSITIONS
 
     _POSITIONS.clear()
+    _AGENCIES.clear()
 
 
 @receiver(post_migrate)

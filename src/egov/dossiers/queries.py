@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.catalog.models import ProcedureVersion, VersionStatus
 from egov.core import permissions as perms
+from egov.core.directory import agencies_under
 from egov.core.models import Agency, AgencyKind, Position, Role
 from egov.core.text import fold
 from egov.core.workdays import get_calendar
@@ -128,14 +129,13 @@ def inbox_for(user, limit: int = INBOX_LIMIT):
     if not user.is_authenticated or user.kind != user.Kind.STAFF:
         return Dossier.objects.none()
     positions = [(p.agency.path, p.role) for p in perms.positions_today(user)]
-    subtrees = _AgencySubtrees(path for path, _role in positions)
     open_dossiers = Dossier.objects.exclude(state__in=CLOSED)
     parts = [open_dossiers.filter(current_holder=user)]
     for path, roles in _roles_by_agency(positions).items():
         parts.append(
             open_dossiers.filter(
                 current_holder__isnull=True,
-                current_agency__in=subtrees.under(path),
+                current_agency__in=agencies_under(path),
                 current_role__in=roles,
             )
         )
@@ -143,7 +143,7 @@ def inbox_for(user, limit: int = INBOX_LIMIT):
     if reception:
         parts.append(
             Dossier.objects.filter(
-                state=State.SUBMITTED, receiving_agency__in=subtrees.under(*reception)
+                state=State.SUBMITTED, receiving_agency__in=agencies_under(*reception)
             )
         )
     processors = [path for path, role in positions if role in (Role.SPECIALIST, *LEADER_ROLES)]
@@ -151,7 +151,7 @@ def inbox_for(user, limit: int = INBOX_LIMIT):
         open_task = InterAgencyTask.objects.filter(
             dossier=OuterRef("pk"),
             status=InterAgencyTask.Status.OPEN,
-            agency__in=subtrees.under(*processors),
+            agency__in=agencies_under(*processors),
         )
         parts.append(Dossier.objects.filter(Exists(open_task), state=State.INTERAGENCY))
     ids = set()
@@ -159,10 +159,7 @@ def inbox_for(user, limit: int = INBOX_LIMIT):
         ids.update(by_due_date(part).values_list("pk", flat=True)[:limit])
     # Every part lies in her scope by construction; the visibility rule is applied anyway, on
     # the few candidates alone, so that the inbox can never show more than the rule allows.
-    visible = visible_dossiers(user, Dossier.objects.filter(pk__in=ids)).values_list(
-        "pk", flat=True
-    )
-    queryset = Dossier.objects.filter(pk__in=list(visible)).select_related(
+    queryset = visible_dossiers(user, Dossier.objects.filter(pk__in=ids)).select_related(
         "procedure_version__procedure", "current_holder"
     )
     return by_due_date(queryset)[:limit]
@@ -173,19 +170,6 @@ def _roles_by_agency(positions: list[tuple[str, str]]) -> dict[str, set[str]]:
     for path, role in positions:
         roles.setdefault(path, set()).add(role)
     return roles
-
-
-class _AgencySubtrees:
-    """Ids of the agencies (and units) under given tree paths, read in one statement: a short
-    id list lets PostgreSQL use the agency indexes of the dossier table instead of a join."""
-
-    def __init__(self, paths):
-        self.agencies = list(
-            Agency.objects.filter(perms.path_q(sorted(set(paths)))).values_list("pk", "path")
-        )
-
-    def under(self, *paths: str) -> list[int]:
-        return [pk for pk, path in self.agencies if path.startswith(paths)]
 
 
 # --- counter intake -------------------------------------------------------------------------------

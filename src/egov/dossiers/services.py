@@ -21,6 +21,7 @@ from egov.catalog.models import Performer, ProcedureVersion, StepKind, VersionSt
 from egov.catalog.published import version_parts
 from egov.core.audit import record_event
 from egov.core.models import Agency, Level, Role
+from egov.core.rows import insert as rows_insert
 from egov.core.sequences import next_id
 from egov.core.text import normalize_text
 from egov.core.validators import validate_citizen_id
@@ -177,7 +178,7 @@ def _add_parties(dossier: Dossier, agencies) -> None:
         for a in agencies
         if a is not None
     }
-    DossierParty.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    rows_insert(rows.values(), ignore_conflicts=True)
 
 
 def _event(action: str, dossier: Dossier, actor, before: str, reason: str = "", **changes) -> None:
@@ -203,7 +204,7 @@ def _handover(
     note: str = "",
     timeliness: str = "",
 ) -> Handover:
-    return Handover.objects.create(
+    handover = Handover(
         dossier=dossier,
         at=_now(),
         from_agency=dossier.current_agency or dossier.receiving_agency,
@@ -214,6 +215,8 @@ def _handover(
         timeliness=timeliness,
         note=note[:300],
     )
+    rows_insert([handover])
+    return handover
 
 
 def _start_step(
@@ -397,7 +400,7 @@ def _store(dossier: Dossier, fields: list[str]) -> None:
     """Write ``fields`` of the dossier, or the whole row if it was opened with
     ``insert_later`` and is not in the database yet."""
     if dossier._state.adding:
-        dossier.save(force_insert=True)
+        rows_insert([dossier])
     else:
         dossier.save(update_fields=fields)
 
@@ -432,7 +435,8 @@ def add_document(actor, dossier: Dossier, doc: dict, is_result: bool = False) ->
 def add_documents(actor, dossier: Dossier, docs) -> list[DossierDocument]:
     """Attach several documents in one statement (every scan is checked first)."""
     documents = [_document(actor, dossier, doc) for doc in docs]
-    return DossierDocument.objects.bulk_create(documents) if documents else []
+    rows_insert(documents)
+    return documents
 
 
 def missing_documents(dossier: Dossier, received: set[int] | None = None) -> list[str]:
@@ -582,7 +586,7 @@ def _instantiate_steps(dossier: Dossier, now: dt.datetime, actor) -> None:
         )
     if steps:
         _start_step(dossier, min(steps, key=lambda s: s.order), now, actor, save=False)
-    DossierStep.objects.bulk_create(steps)
+    rows_insert(steps)
     _add_parties(dossier, involved)
 
 

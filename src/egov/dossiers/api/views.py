@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from egov.catalog.published import version_in_force, version_parts
 from egov.core.api.errors import Conflict, error_body
 from egov.core.audit import record_event
+from egov.core.directory import cached_agency
 from egov.core.models import Agency, AuditEvent
 
 from .. import services
@@ -45,18 +46,20 @@ from .serializers import (
 def get_dossier_for(user, key: str) -> Dossier:
     """A dossier by code (or draft reference) that ``user`` may see; 404 otherwise, so that
     nobody learns whether a code exists."""
-    queryset = Dossier.objects.select_related(
-        "procedure_version__procedure",
-        "receiving_agency",
-        "competent_agency",
-        "current_agency",
-        "current_holder",
-    )
+    # The three agencies come from the process's copy of the agency table (core.directory):
+    # joining them made this the costliest statement of the dossier page.
+    queryset = Dossier.objects.select_related("procedure_version__procedure", "current_holder")
     try:
         dossier = queryset.get(reference=uuid.UUID(key))
     except (ValueError, Dossier.DoesNotExist):
         dossier = queryset.filter(code=key).first()
-    if dossier is None or not can_view(user, dossier):
+    if dossier is None:
+        raise Http404
+    for field in ("receiving_agency", "competent_agency", "current_agency"):
+        agency_id = getattr(dossier, f"{field}_id")
+        if agency_id is not None:
+            setattr(dossier, field, cached_agency(agency_id))
+    if not can_view(user, dossier):
         raise Http404
     return dossier
 
