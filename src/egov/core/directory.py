@@ -56,3 +56,13 @@ def cached_agency(agency_id: int):
         _AGENCIES.clear()
         found = _all_agencies().get(agency_id)
     return found
+
+
+def attach_agencies(obj, *fields: str):
+    """Set ``obj``'s agency foreign keys named ``fields`` to the process's copies, so reading
+    them costs no join and no statement. Returns ``obj``."""
+    for field in fields:
+        agency_id = getattr(obj, f"{field}_id")
+        if agency_id is not None:
+            setattr(obj, field, cached_agency(agency_id))
+    return obj

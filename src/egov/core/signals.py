@@ -23,10 +23,17 @@ def _calendar_changed(**kwargs):
 def _people_changed(**kwargs):
     """A role, an agency (its place in the tree) or a person changed: this process forgets
     what it kept of who holds which position (others within EGOV_LOCAL_CACHE_SECONDS)."""
-    from .directory import _AGENCIES
     from .permissions import _POSITIONS
 
     _POSITIONS.clear()
+
+
+@receiver([post_save, post_delete], sender=Agency)
+def _agency_changed(**kwargs):
+    """This process forgets its copy of the agency table (others within
+    EGOV_LOCAL_CACHE_SECONDS)."""
+    from .directory import _AGENCIES
+
     _AGENCIES.clear()
 
 

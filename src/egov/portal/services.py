@@ -13,6 +13,7 @@ from egov.catalog.models import OnlineMode, ProcedureVersion, VersionStatus
 from egov.core.audit import record_event
 from egov.core.localcache import ProcessCache
 from egov.core.models import Agency, User
+from egov.core.rows import insert as rows_insert
 from egov.core.text import normalize_text
 from egov.dossiers import services as dossier_services
 from egov.dossiers.files import inspect_upload
@@ -137,7 +138,9 @@ def _open_application(
     if key:
         fields["key"] = key
     if not key or race == "raise":
-        return Application.objects.create(**fields)
+        application = Application(**fields)
+        rows_insert([application])
+        return application
     try:
         with transaction.atomic():
             return Application.objects.create(**fields)
@@ -273,7 +276,7 @@ def _submit_draft(user: User, application: Application, documents: list | None) 
             _("Add the mandatory documents: %(missing)s.") % {"missing": "; ".join(missing)},
             code="documents_missing",
         )
-    dossier = dossier_services.submit(user, dossier)
+    dossier = dossier_services.submit_held(user, dossier)  # new, or locked above
     keep_in_store(user, documents, StoredKind.UPLOAD, source_code=dossier.code)
     return dossier
 
@@ -324,7 +327,9 @@ def submit_online(
             )
         )
     application = None
-    if key:
+    # Nearly every key is new: a bare existence check first (building the four-table read
+    # below cost more than a third of the whole submission).
+    if key and Application.objects.filter(key=key).exists():
         application = (
             Application.objects.filter(key=key)
             .select_related("dossier__procedure_version__procedure", "dossier__receiving_agency")
@@ -406,7 +411,8 @@ def keep_in_store(
         for document in documents
         if document.file and document.sha256
     ]
-    return StoredDocument.objects.bulk_create(rows, ignore_conflicts=True)
+    rows_insert(rows, ignore_conflicts=True)
+    return rows
 
 
 @transaction.atomic

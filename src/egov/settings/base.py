@@ -496,3 +496,13 @@ LOGGING = {
 # the online-filing rate below which the report names low online filing as a weak point.
 EGOV_ICT_STORAGE_ALERT = env_float("EGOV_ICT_STORAGE_ALERT", 0.85)
 EGOV_ICT_LOW_ONLINE_SHARE = env_float("EGOV_ICT_LOW_ONLINE_SHARE", 0.10)
+
+# Electronic office: the place name printed before the date of a released document ("Đắk
+# Nông, ngày …"; default: the province's name) and the size limit of uploaded signature and
+# seal images. Field positions (EGOV_OFFICE_*_FIELD_MM) keep their Decree 30 defaults.
+EGOV_OFFICE_PLACE = env_str("EGOV_OFFICE_PLACE", "")
+EGOV_OFFICE_IMAGE_MAX_BYTES = env_int("EGOV_OFFICE_IMAGE_MAX_BYTES", 1024 * 1024)
+# Exchange: how long a peer certificate's revocation answer is kept, and how long one CRL or
+# OCSP fetch may take before the package is accepted as "revocation unknown".
+EGOV_EXCHANGE_REVOCATION_CACHE_SECONDS = env_int("EGOV_EXCHANGE_REVOCATION_CACHE_SECONDS", 300)
+EGOV_EXCHANGE_REVOCATION_TIMEOUT_SECONDS = env_int("EGOV_EXCHANGE_REVOCATION_TIMEOUT_SECONDS", 5)

@@ -87,7 +87,8 @@ def test_a_bad_period_is_refused_with_a_clear_message(leaders, period):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid" and "period" in error["fields"]
-    assert "YYYY" in error["message"] or "month" in error["message"]
+    # The message shows the accepted forms, or the range of months (Vietnamese by default).
+    assert "YYYY" in error["message"] or "01 đến 12" in error["message"]
     assert client.get("/bao-cao/chi-so/", {"period": period}).status_code == 400
 
 
@@ -111,7 +112,7 @@ def test_an_empty_period_reads_no_data_on_the_page(tree, leaders, data):
     assert page.status_code == 200
     rows = {r["code"]: r for g in page.context["card"]["groups"] for r in g["indicators"]}
     assert rows["TDGQ1"]["score"] is None
-    assert "no data" in page.content.decode() or "không có số liệu" in page.content.decode()
+    assert "chưa có dữ liệu" in page.content.decode()  # "no data", in the default language
 
 
 def test_the_scorecard_exports_as_csv_xlsx_and_pdf(tree, leaders, data):
