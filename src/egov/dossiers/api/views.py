@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from egov.catalog.published import version_in_force, version_parts
 from egov.core.api.errors import Conflict, error_body
+from egov.core.api.idempotency import idempotency_key, key_reused
 from egov.core.audit import record_event
 from egov.core.directory import agency_code, attach_agencies
 from egov.core.models import Agency, AuditEvent
@@ -70,19 +71,6 @@ def detail_body(request, dossier: Dossier) -> dict:
         "tasks",
     )
     return DossierDetailSerializer(dossier, context={"request": request}).data
-
-
-def _idempotency_key(request) -> uuid.UUID | None:
-    """The ``Idempotency-Key`` header as a UUID (None when absent); anything else is refused."""
-    value = request.headers.get("Idempotency-Key", "").strip()
-    if not value:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationError(
-            {"Idempotency-Key": [_("The Idempotency-Key header must be a UUID.")]}
-        ) from None
 
 
 def _refusal(error: services.TransitionRefused) -> Conflict:
@@ -164,7 +152,7 @@ class DossierListCreateView(generics.ListCreateAPIView):
         ],
     )
     def post(self, request):
-        key = _idempotency_key(request)
+        key = idempotency_key(request)
         if key is not None:
             earlier = self._created_with(request.user, key)
             if earlier is not None:
@@ -184,10 +172,7 @@ class DossierListCreateView(generics.ListCreateAPIView):
         conflict, not a way to read their dossier."""
         earlier = Dossier.objects.filter(reference=key).first()
         if earlier is not None and not visible_dossiers(user).filter(pk=earlier.pk).exists():
-            raise Conflict(
-                _("This Idempotency-Key was already used for another request."),
-                code="idempotency_key_reused",
-            )
+            raise key_reused()
         return earlier
 
     def _create(self, request, key):

@@ -4,8 +4,6 @@ the submission — for mobile apps and partner portals."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
@@ -17,32 +15,13 @@ from rest_framework.views import APIView
 
 from egov.catalog.published import version_in_force
 from egov.core.api.errors import Conflict
+from egov.core.api.idempotency import idempotency_key, key_reused
 from egov.dossiers.services import TransitionRefused
 
 from .. import services
 from ..models import Application
 from ..web.applicant import files_chosen
 from .serializers import ApplicationCreatedSerializer, ApplicationSubmitSerializer
-
-
-def _key(request) -> uuid.UUID | None:
-    """The ``Idempotency-Key`` header as a UUID (None when absent); anything else is refused."""
-    value = request.headers.get("Idempotency-Key", "").strip()
-    if not value:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise ValidationError(
-            {"Idempotency-Key": [_("The Idempotency-Key header must be a UUID.")]}
-        ) from None
-
-
-def _key_reused() -> Conflict:
-    return Conflict(
-        _("This Idempotency-Key was already used for another request."),
-        code="idempotency_key_reused",
-    )
 
 
 def _earlier(user, key) -> Response | None:
@@ -55,7 +34,7 @@ def _earlier(user, key) -> Response | None:
     if application is None:
         return None
     if application.applicant_id != user.pk:
-        raise _key_reused()
+        raise key_reused()
     return Response(ApplicationCreatedSerializer(application.dossier).data, status=201)
 
 
@@ -152,11 +131,11 @@ class ApplicationCreateView(APIView):
         portal's pages (same checks, audit events, notifications; the files go into the
         applicant's data store). Answers 201 with its code; bad input answers 400 and nothing
         is kept."""
-        key = _key(request)
+        key = idempotency_key(request)
         try:
             dossier = self._submit(request, key)
         except services.KeyTaken:
-            raise _key_reused() from None
+            raise key_reused() from None
         except IntegrityError:
             # The same key, used a moment ago by a parallel request that won the race.
             earlier = _earlier(request.user, key) if key else None
