@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from lxml import etree
 
 from egov.core.audit import record_event
 from egov.core.models import Agency
@@ -139,14 +141,15 @@ def receive(raw: bytes) -> Answer:
     """Receive one edXML package or status package posted by a peer.
 
     Raises :class:`EdxmlError` for input that is not a package (nothing stored). A package
-    whose signature, sender or recipient is not acceptable is refused with status 02; a
-    package already received gets the same answer again and is not stored twice.
+    whose signature, sender or recipient is not acceptable, or whose attachment differs from
+    what the sender signed, is refused with status 02; a package already received gets the
+    same answer again and is not stored twice.
     """
     root = edxml.parse_xml(raw, setting("EGOV_EXCHANGE_MAX_PACKAGE_BYTES"))
     message = edxml.read(root, attachments=False)  # the header says whose trust applies
     if isinstance(message, edxml.StatusPackage):
         return _receive_status(raw, message)
-    return _receive_package(raw, message)
+    return _receive_package(raw, root, message)
 
 
 def _refuse(package: edxml.Package, answering: str | None, reason: str, peer=None) -> Answer:
@@ -171,19 +174,43 @@ def _refuse(package: edxml.Package, answering: str | None, reason: str, peer=Non
     return Answer(StatusCode.REFUSED, _signed_status(answering, fields))
 
 
-def _receive_package(raw: bytes, unverified: edxml.Package) -> Answer:
-    to_code = unverified.to_codes[0]
-    answering = trust.answering_agency(to_code)
-    peer, report, reason = trust.verify_from(raw, unverified.from_code)
+def _verify_package(raw: bytes, root, unverified: edxml.Package):
+    """(peer, report, refusal reason, the package as signed, the signed XML) of a document
+    package. Signed by parts (what we send), the signature is checked on the envelope without
+    its attachments — a few kilobytes — and each attachment against its digest in the signed
+    manifest; signed whole (other senders), on ``raw``."""
+    if not edxml.signed_by_parts(root):
+        peer, report, reason = trust.verify_from(raw, unverified.from_code)
+        package = None if reason else edxml.read_package(report.signed_root)
+        return peer, report, reason, package, raw
+    attachments = edxml.detach_attachments(root)
+    signed = etree.tostring(root)
+    peer, report, reason = trust.verify_from(
+        signed, unverified.from_code, references=edxml.SIGNED_PARTS
+    )
     if reason:
-        return _refuse(unverified, answering, reason, peer)
+        return peer, report, reason, None, signed
+    try:
+        package = edxml.read_signed_package(
+            report.signed_parts[edxml.HEADER_ID],
+            report.signed_parts[edxml.MANIFEST_ID],
+            attachments,
+        )
+    except EdxmlError as error:
+        return peer, report, str(error), None, signed
+    return peer, report, "", package, signed
+
+
+def _receive_package(raw: bytes, root, unverified: edxml.Package) -> Answer:
+    peer, report, reason, package, signed = _verify_package(raw, root, unverified)
+    if reason:
+        return _refuse(unverified, trust.answering_agency(unverified.to_codes[0]), reason, peer)
     # Only what the signature covers is believed from here on.
-    package = edxml.read_package(report.signed_root)
     to_code = package.to_codes[0]
     if len(package.to_codes) != 1 or not trust.is_local(to_code):
         return _refuse(
             package,
-            answering,
+            trust.answering_agency(to_code),
             _("The recipient %(code)s is not an agency of this installation.")
             % {"code": ", ".join(package.to_codes)},
             peer,
@@ -198,7 +225,7 @@ def _receive_package(raw: bytes, unverified: edxml.Package) -> Answer:
     if existing is not None:
         return Answer(StatusCode.ARRIVED, bytes(existing.answer), duplicate=True)
     # The signing certificate's revocation, soft-fail (egov.exchange.revocation).
-    revocation = check_package_signer(raw, peer)
+    revocation = check_package_signer(signed, peer)
     if revocation.status == REVOKED:
         return _refuse(package, to_code, revocation.text, peer)
     answer = _signed_status(
@@ -362,8 +389,10 @@ def build_signed_package(
     }
     files = [] if business == BusinessDocType.REVOKE else info.attachments
     attachments = [Attachment(name=n, content_type=t, data=d) for n, t, d in files]
-    xml = edxml.build_package(_message_header(info, recipient), trace, attachments)
-    return trust.sign_as(info.from_code, xml)
+    # Signed by parts: the header, and the manifest with each attachment's digest (edxml).
+    envelope = edxml.build_envelope(_message_header(info, recipient), trace, attachments)
+    signed = trust.sign_as(info.from_code, envelope, references=edxml.SIGNED_PARTS)
+    return edxml.add_attachments(signed, attachments)
 
 
 def _enqueue(message_ids, run_after: dt.datetime | None = None) -> None:
@@ -644,6 +673,33 @@ def deliver(message_id: int) -> str:
     return result
 
 
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """The process's pool of ``workers`` delivery threads. It outlives one round of
+    :func:`send_due`, so each thread keeps its HTTP connection to the peer (keep-alive) and its
+    database connection from one round to the next."""
+    with _pools_lock:
+        pool = _pools.get(workers)
+        if pool is None:
+            pool = _pools[workers] = ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix="exchange-deliver"
+            )
+        return pool
+
+
+def _deliver_in_pool(pk: int) -> str:
+    from django.db import connection
+
+    try:
+        return deliver(pk)
+    except Exception:
+        connection.close()  # a broken connection is opened afresh for the next message
+        raise
+
+
 def send_due(limit: int = 500, workers: int = 1) -> dict[str, int]:
     """Deliver the queued messages whose attempt is due (idempotent; the periodic job)."""
     ids = list(
@@ -654,21 +710,8 @@ def send_due(limit: int = 500, workers: int = 1) -> dict[str, int]:
         .values_list("pk", flat=True)[:limit]
     )
     counts = {"sent": 0, "queued": 0, "failed": 0, "skipped": 0}
-
-    def one(pk):
-        from django.db import connection
-
-        try:
-            return deliver(pk)
-        finally:
-            if workers > 1:
-                connection.close()
-
-    if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(one, ids))
+    if workers > 1 and ids:
+        results = list(_pool(workers).map(_deliver_in_pool, ids))
     else:
         results = [deliver(pk) for pk in ids]
     for result in results:

@@ -89,8 +89,12 @@ def signer_code(report: XmlSignatureReport) -> str:
     return code[len(AGENCY_ID_SCHEME) :] if code.startswith(AGENCY_ID_SCHEME) else code
 
 
-def verify_from(raw: bytes, from_code: str) -> tuple[Peer | None, XmlSignatureReport | None, str]:
-    """Check the signature of ``raw`` and the right of its signer to send as ``from_code``.
+def verify_from(
+    raw: bytes, from_code: str, references=None
+) -> tuple[Peer | None, XmlSignatureReport | None, str]:
+    """Check the signature of ``raw`` and the right of its signer to send as ``from_code``;
+    ``references``: the Ids of the parts it must cover (default the whole document, see
+    :func:`egov.pki.xmldsig.verify_xml`).
 
     Returns (peer, report, refusal reason — empty when the package may be believed).
     """
@@ -102,7 +106,7 @@ def verify_from(raw: bytes, from_code: str) -> tuple[Peer | None, XmlSignatureRe
             _("No peer of this installation serves the sending agency %(code)s.")
             % {"code": from_code},
         )
-    report = verify_xml(raw, validation_context=peer_context(peer))
+    report = verify_xml(raw, validation_context=peer_context(peer), references=references)
     if report.indication != "TOTAL-PASSED":
         reasons = "; ".join(report.reasons) or report.sub_indication or report.indication
         return peer, report, _("The signature is not valid: %(reasons)s") % {"reasons": reasons}
@@ -170,6 +174,7 @@ def answering_agency(preferred: str) -> str | None:
     return cert.agency.code if cert else None
 
 
-def sign_as(code: str, xml: bytes) -> bytes:
-    """Sign ``xml`` with the seal of our agency ``code``."""
-    return sign_xml(xml, seal_identity(code))
+def sign_as(code: str, xml: bytes, references=None) -> bytes:
+    """Sign ``xml`` with the seal of our agency ``code`` (whole, or the parts whose Ids
+    ``references`` gives)."""
+    return sign_xml(xml, seal_identity(code), references=references)

@@ -19,7 +19,7 @@ wrapped or moved element cannot smuggle unsigned content in.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from asn1crypto import x509 as asn1_x509
@@ -87,11 +87,21 @@ def _pem(cert: asn1_x509.Certificate) -> x509.Certificate:
     return x509.load_der_x509_certificate(cert.dump())
 
 
-def sign_xml(xml: bytes, identity, *, c14n: CanonicalizationMethod = C14N) -> bytes:
+def sign_xml(
+    xml: bytes,
+    identity,
+    *,
+    c14n: CanonicalizationMethod = C14N,
+    references: Sequence[str] | None = None,
+) -> bytes:
     """Sign the whole document (enveloped signature, reference URI ""), RSA-SHA256.
 
     The ``ds:Signature`` goes where the document has a placeholder
     ``<ds:Signature Id="placeholder"/>`` (edXML: in the header), else at the end of the root.
+    With ``references`` (``Id`` values), only those elements are signed, one reference
+    ``#<Id>`` each (with the enveloped-signature transform, so an element may hold the
+    signature): the document must then carry its own proof for the rest (edXML: the manifest
+    lists each attachment's digest).
     """
     try:
         root = etree.fromstring(xml, parser=SAFE_PARSER)
@@ -104,7 +114,8 @@ def sign_xml(xml: bytes, identity, *, c14n: CanonicalizationMethod = C14N) -> by
         c14n_algorithm=c14n,
     )
     chain = [_pem(identity.certificate), *(_pem(c) for c in identity.chain)]
-    signed = signer.sign(root, key=IdentityKey(identity), cert=chain)
+    uris = [f"#{one}" for one in references] if references else None
+    signed = signer.sign(root, key=IdentityKey(identity), cert=chain, reference_uri=uris)
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
@@ -122,10 +133,13 @@ class XmlSignatureReport:
     revocation: Revocation
     intact: bool
     signed_root: etree._Element | None = field(default=None, repr=False)
+    # With ``verify_xml(references=…)``: Id → the element as signed.
+    signed_parts: dict[str, etree._Element] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data.pop("signed_root")
+        data.pop("signed_parts")
         return data
 
 
@@ -200,12 +214,23 @@ def _check_trust(leaf, others, context) -> tuple[Indication, str | None, list[st
     )
 
 
-def verify_xml(xml: bytes, *, validation_context: Callable | None = None) -> XmlSignatureReport:
+def verify_xml(
+    xml: bytes,
+    *,
+    validation_context: Callable | None = None,
+    references: Sequence[str] | None = None,
+) -> XmlSignatureReport:
     """Verify the enveloped XML signature of ``xml`` against our trust anchors.
 
     ``validation_context`` is a factory ``at → ValidationContext`` (default
     ``EGOV_PKI_VALIDATION_CONTEXT``). Raises :class:`XmlSignatureError` for XML that is not
     well-formed or carries no signature.
+
+    By default the signature must cover the whole document (one reference, URI ""). With
+    ``references`` (``Id`` values, as :func:`sign_xml` takes them) it must have exactly these
+    references ``#<Id>``, in this order, and ``report.signed_parts`` gives each element as
+    signed (``signed_root`` is the first): what else the document holds is the caller's to
+    check against them.
     """
     context_for = validation_context or validation_context_factory()
     try:
@@ -224,7 +249,7 @@ def verify_xml(xml: bytes, *, validation_context: Callable | None = None) -> Xml
     config = SignatureConfiguration(
         signature_methods=frozenset({SignatureMethod.RSA_SHA256}),
         digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
-        expect_references=1,
+        expect_references=len(references) if references else 1,
     )
     result, leaf, failure = None, None, None
     for candidate in _candidates(certs):
@@ -250,13 +275,21 @@ def verify_xml(xml: bytes, *, validation_context: Callable | None = None) -> Xml
             else SUB_INDICATION_TEXTS[sub]
         )
         return _report(Indication.TOTAL_FAILED, sub, [reason], signer=signer)
-    reference = result.signature_xml.find(f"{{{DS}}}SignedInfo/{{{DS}}}Reference")
-    if reference is None or reference.get("URI") != "":
-        # Only a signature over the whole document protects an edXML package.
+    results = result if isinstance(result, list) else [result]
+    signed_info = results[0].signature_xml.find(f"{{{DS}}}SignedInfo")
+    uris = [r.get("URI") for r in signed_info.iterfind(f"{{{DS}}}Reference")]
+    expected = [f"#{one}" for one in references] if references else [""]
+    if uris != expected:
+        # Only a signature over the whole document (or the parts the caller names, which
+        # vouch for the rest) protects an edXML package.
         return _report(
             Indication.TOTAL_FAILED,
             "FORMAT_FAILURE",
-            [_("The signature does not cover the whole document.")],
+            [
+                _("The signature does not cover the whole document.")
+                if not references
+                else _("The signature does not cover the parts of the document it must cover.")
+            ],
             signer=signer,
         )
     others = [c for c in certs if c is not leaf]
@@ -269,6 +302,11 @@ def verify_xml(xml: bytes, *, validation_context: Callable | None = None) -> Xml
         reasons,
         signer=signer,
         intact=True,
-        signed_root=result.signed_xml,
+        signed_root=results[0].signed_xml,
+        signed_parts=(
+            {one: r.signed_xml for one, r in zip(references, results, strict=True)}
+            if references
+            else {}
+        ),
         **values,
     )

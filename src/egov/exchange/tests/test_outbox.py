@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone, translation
+from lxml import etree
 
 from egov.exchange import edxml
 from egov.exchange.models import OutboxMessage
@@ -44,9 +45,17 @@ def test_a_released_document_is_signed_and_queued_once_per_external_recipient(he
     message = OutboxMessage.objects.get()
     assert message.document_id == f"{HERE},2026/11/20,07/UBND-VP"
     assert message.peer == sender_peer and message.peer_url == sender_peer.endpoint_url
-    report = verify_xml(bytes(message.package))  # our seal, our root
+    # Signed by parts with our seal (our root): the header, and the manifest that gives the
+    # attachment's digest.
+    root = edxml.parse_xml(bytes(message.package))
+    assert edxml.signed_by_parts(root)
+    attachments = edxml.detach_attachments(root)
+    report = verify_xml(etree.tostring(root), references=edxml.SIGNED_PARTS)
     assert report.indication == "TOTAL-PASSED" and report.signer.agency_code.endswith(HERE)
-    package = edxml.parse(bytes(message.package))
+    package = edxml.read_signed_package(
+        report.signed_parts[edxml.HEADER_ID], report.signed_parts[edxml.MANIFEST_ID], attachments
+    )
+    assert package == edxml.parse(bytes(message.package))
     assert package.to_codes == [AGENCY_CODE] and package.business_doc_type == 0
     assert package.attachments[0].as_tuple() == (
         "cong-van-07.pdf",

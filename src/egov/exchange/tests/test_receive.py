@@ -194,3 +194,94 @@ def test_a_status_from_the_recipient_of_our_document_reaches_the_office(
         "04",
     )
     assert call["staff"] == {"Staff": "Trần Văn Thư"}
+
+
+# --- packages signed by parts (what we send): header + manifest with attachment digests ----
+HEADER = {
+    "From": {"OrganId": AGENCY_CODE, "OrganName": "Sở Thông tin và Truyền thông"},
+    "To": [{"OrganId": HERE}],
+    "DocumentId": DOC_ID,
+    "Code": {"CodeNumber": "15", "CodeNotation": "QĐ-STTTT"},
+    "PromulgationInfo": {"PromulgationDate": "20/11/2026"},
+    "Subject": "Quyết định về việc ứng dụng chữ ký số",
+}
+APPENDIX = b"%PDF-1.7\n" + b"Phu luc kem theo" * 300
+
+
+def signed_by_parts(identity, files, sent=None):
+    """A package signed by parts; ``sent``: the attachments that actually travel (default
+    the signed ones)."""
+    envelope = edxml.build_envelope(HEADER, {"Business": {"BusinessDocType": "0"}}, files)
+    signed = sign_xml(envelope, identity, references=edxml.SIGNED_PARTS)
+    return edxml.add_attachments(signed, files if sent is None else sent)
+
+
+def files():
+    return [
+        Attachment("quyet-dinh-15.pdf", "application/pdf", PDF),
+        Attachment("phu-luc.pdf", "application/pdf", APPENDIX),
+    ]
+
+
+def test_a_package_signed_by_header_and_manifest_is_stored_with_intact_attachments(
+    client, here, sender_peer, spki
+):
+    body = signed_by_parts(spki.identity(spki.seal), files())
+
+    with Listener(package_received) as office:
+        status = answer_of(post(client, body))
+
+    assert status.status_code == "01"
+    stored = office.calls[0]["package"]
+    assert stored.attachments == [
+        ("quyet-dinh-15.pdf", "application/pdf", PDF),
+        ("phu-luc.pdf", "application/pdf", APPENDIX),
+    ]
+    assert stored.validation["indication"] == "TOTAL-PASSED"
+    assert bytes(ReceivedPackage.objects.get().raw) == body
+
+
+def _one_byte_changed(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
+
+
+@pytest.mark.parametrize(
+    "case, reason",
+    [
+        ("attachment byte", "phu-luc.pdf was changed after signing"),
+        ("first attachment byte", "quyet-dinh-15.pdf was changed after signing"),
+        ("attachment dropped", "the manifest lists is missing"),
+        ("attachment added", "is not in the manifest"),
+        ("subject", "changed after signing"),
+        ("manifest", "changed after signing"),
+    ],
+)
+def test_any_change_to_a_package_signed_by_parts_is_refused_with_the_reason(
+    client, here, sender_peer, spki, case, reason
+):
+    identity = spki.identity(spki.seal)
+    signed = files()
+    if case == "attachment byte":  # one bit of one byte in the middle of the appendix
+        sent = [signed[0], Attachment("phu-luc.pdf", "application/pdf", b"")]
+        sent[1].data = _one_byte_changed(APPENDIX, len(APPENDIX) // 2)
+        sent[1].content_id = "attachment2"
+        body = signed_by_parts(identity, signed, sent)
+    elif case == "first attachment byte":
+        sent = [Attachment("quyet-dinh-15.pdf", "application/pdf", _one_byte_changed(PDF, 0))]
+        body = signed_by_parts(identity, signed, [*sent, signed[1]])
+    elif case == "attachment dropped":
+        body = signed_by_parts(identity, signed, signed[:1])
+    elif case == "attachment added":
+        extra = Attachment("them.pdf", "application/pdf", b"%PDF-1.7 them", content_id="x")
+        body = signed_by_parts(identity, signed, [*signed, extra])
+    elif case == "subject":
+        body = signed_by_parts(identity, signed).replace("chữ ký số".encode(), "hủy bỏ".encode())
+    else:  # the manifest names the appendix differently
+        body = signed_by_parts(identity, signed).replace(b"phu-luc.pdf", b"phu-luc-2.pdf")
+
+    with Listener(package_received) as office:
+        status = answer_of(post(client, body))
+
+    assert status.status_code == "02"
+    assert reason in status.description
+    assert ReceivedPackage.objects.count() == 0 and office.calls == []
