@@ -52,11 +52,11 @@ def test_the_2018_report_reproduces_the_article_and_loading_again_changes_nothin
     assert r.procedures["total"]["online"] == 444
     weak = " ".join(r.weak_points)
     for finding in (
-        "Few dossiers are filed online",
-        "Storage nearly full",
-        "commissioned in 2011",
-        "Security devices broken",
-        "LANs have no firewall",
-        "Bridge points broken",
+        "Tỷ lệ hồ sơ nộp trực tuyến thấp",
+        "Thiết bị lưu trữ sắp đầy",
+        "đưa vào sử dụng từ năm 2011",
+        "Thiết bị bảo mật mạng bị hỏng",
+        "mạng LAN chưa có tường lửa",
+        "Điểm cầu bị hỏng",
     ):
         assert finding in weak

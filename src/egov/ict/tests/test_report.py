@@ -119,7 +119,7 @@ def test_lan_dedicated_network_and_firewall_by_group(province):
     assert str(province_row["firewall"]) == "1/2"
     assert str(district_row["dedicated"]) == "1/1"
     assert (str(commune_row["dedicated"]), str(commune_row["internet"])) == ("0/2", "1/2")
-    assert any("2 of 3 LANs have no firewall" in w for w in report.weak_points)
+    assert any("2/3 mạng LAN chưa có tường lửa" in w for w in report.weak_points)
 
 
 def test_editing_one_record_changes_the_report(province, officials):
@@ -223,15 +223,15 @@ def test_storage_past_the_threshold_and_devices_past_support_are_weak_points(pro
             valid_from=Y0,
         ),
     )
-    assert not any("Storage" in w for w in annual_report(2018).weak_points)
+    assert not any("lưu trữ" in w for w in annual_report(2018).weak_points)
     asset = DataCentreAsset.objects.get()
     asset.used_tb = Decimal("9.2")
     asset.support_end = dt.date(2018, 6, 30)
     asset.commissioned_year = 2011
     services.save_record(None, asset)
     weak = annual_report(2018).weak_points
-    assert any("Storage nearly full (90% or more used): SAN 92%" in w for w in weak)
-    assert any("past their support date" in w and "2011 (7 years ago)" in w for w in weak)
+    assert any("sắp đầy (đã sử dụng từ 90% trở lên): SAN 92%" in w for w in weak)
+    assert any("đã hết hạn hỗ trợ" in w and "2011 (cách đây 7 năm)" in w for w in weak)
 
 
 def test_low_online_filing_is_a_weak_point(province):
@@ -241,6 +241,6 @@ def test_low_online_filing_is_a_weak_point(province):
         )
     report = annual_report(2018)
     assert report.online_filing["rate"].share == pytest.approx(0.005)
-    assert any("Few dossiers are filed online: 5 of 1000" in w for w in report.weak_points)
+    assert any("nộp trực tuyến thấp: 5/1000" in w for w in report.weak_points)
     # the district received dossiers: one-stop coverage
     assert str(report.one_stop["rows"][1]["coverage"]) == "1/1"

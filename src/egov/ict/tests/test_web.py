@@ -111,7 +111,7 @@ def test_a_profile_that_overlaps_another_is_refused_with_a_message(client, tree,
     assert client.post(url, data).status_code == 302
     again = client.post(url, {**data, "valid_from": "01/06/2018"})
     assert again.status_code == 200
-    assert "already has a profile" in again.content.decode()
+    assert "Cơ quan đã có số liệu hạ tầng CNTT cho thời gian" in again.content.decode()
     assert AgencyInfrastructure.objects.count() == 1
 
 
@@ -208,4 +208,4 @@ def test_the_overview_shows_storage_and_support_alerts(client, tree, officials):
     assert "Hệ thống lưu trữ SAN" in html
     login(client, officials["sysadmin"])
     report = client.get(reverse("ict:annual_report", args=[2018])).content.decode()
-    assert "Storage nearly full" in report
+    assert "Thiết bị lưu trữ sắp đầy" in report  # "storage nearly full"
