@@ -1,11 +1,12 @@
 """Inbox and dossier page latency (p95) on a large table.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench \
-        .venv/bin/python bench/reads.py --requests 400
+        .venv/bin/python bench/reads.py --requests 400 [--clients 4]
 
 Measures, for a specialist with dossiers in processing: the API list (first page, keyset),
 a filtered list, one dossier (detail with allowed actions), its timeline, and the web inbox
-and dossier pages. Requests run 4 at a time against gunicorn with 4 workers.
+and dossier pages. Requests run ``--clients`` at a time (4 by default; the clients are threads
+of this process, on the same two cores as the server) against gunicorn with 4 workers.
 """
 
 import argparse
@@ -38,6 +39,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--clients", type=int, default=4, help="requests in flight at once (client threads)"
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     codes = list(
@@ -69,10 +73,10 @@ def main():
                 "GET", f"{base}/dossiers/{rng.choice(codes)}/", headers=cookie
             ),
         }
-        print(f"database: {total:,} dossiers")
+        print(f"database: {total:,} dossiers; {args.clients} requests in flight")
         for name, job in cases.items():
-            run_clients(4, 20, job)  # warm-up
-            latencies, statuses, _ = run_clients(4, args.requests, job)
+            run_clients(args.clients, 20, job)  # warm-up
+            latencies, statuses, _ = run_clients(args.clients, args.requests, job)
             bad = sum(1 for s in statuses if s != 200)
             print(f"{name}: {summary(latencies)}" + (f" ({bad} non-200)" if bad else ""))
     finally:
