@@ -172,3 +172,9 @@ def test_a_leader_sees_the_history_of_an_agency_merged_into_hers(tree, leaders, 
     own = client.get(url, {"period": "2025", "agency": tree["stp"].code}).json()
     tdgq1 = next(i for g in own["groups"] for i in g["indicators"] if i["code"] == "TDGQ1")
     assert (tdgq1["numerator"], tdgq1["denominator"]) == (0, 1)
+
+
+def test_leaders_find_the_reports_in_the_menu_and_specialists_do_not(leaders):
+    menu_link = 'href="/bao-cao/"'
+    assert menu_link in client_for(leaders["stp"]).get("/").content.decode()
+    assert menu_link not in client_for(leaders["specialist"]).get("/").content.decode()
