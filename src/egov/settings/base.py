@@ -347,6 +347,10 @@ SPECTACULAR_SETTINGS = {
         "CertificateAuthorityKindEnum": "egov.pki.models.CertificateAuthority.Kind",
         "HolderKindEnum": "egov.pki.models.HolderKind",
         "RevocationReasonEnum": "egov.pki.models.RevocationReason",
+        "DossierStateEnum": "egov.dossiers.workflow.State",
+        "OutgoingDocumentStateEnum": "egov.office.models.OutgoingDocument.State",
+        "IncomingDocumentStateEnum": "egov.office.models.IncomingDocument.State",
+        "IncomingDocumentSourceEnum": "egov.office.models.IncomingDocument.Source",
     },
     # Endpoints that are plain Django views (they speak XML, not JSON) but belong in the schema.
     "APPEND_PATHS": {
