@@ -19,4 +19,13 @@ VI = {
     "The answers must be a JSON object.": "Nội dung khai phải là một đối tượng JSON.",
     "This procedure is filed at: %(places)s.": "Thủ tục này được tiếp nhận tại: %(places)s.",
     "Officials file dossiers at the counter; online applications are for citizens and businesses.": "Tài khoản cán bộ chỉ tiếp nhận hồ sơ tại quầy; nộp hồ sơ trực tuyến dành cho người dân và doanh nghiệp.",
+    "The signed envelope does not end with edXML:edXMLEnvelope.": "Phần được ký không kết thúc bằng edXML:edXMLEnvelope.",
+    "The manifest lists %(id)s twice.": "Danh mục tệp đính kèm (manifest) liệt kê %(id)s hai lần.",
+    "The manifest gives no SHA-256 digest for the attachment %(id)s.": "Danh mục tệp đính kèm không có giá trị băm SHA-256 của tệp %(id)s.",
+    "The package carries the attachment %(id)s twice.": "Gói tin chứa tệp đính kèm %(id)s hai lần.",
+    "The attachment %(name)s was changed after signing: its SHA-256 digest is not the one the signed manifest gives.": "Tệp đính kèm %(name)s đã bị thay đổi sau khi ký: giá trị băm SHA-256 của tệp không khớp với giá trị trong danh mục đã ký.",
+    "The attachment %(id)s the manifest lists is missing.": "Thiếu tệp đính kèm %(id)s được liệt kê trong danh mục.",
+    "The package has no edXMLManifest.": "Gói tin không có edXMLManifest.",
+    "package SHA-256": "giá trị băm SHA-256 của gói tin",
+    "The signature does not cover the parts of the document it must cover.": "Chữ ký số không bao trùm các phần bắt buộc của gói tin.",
 }
