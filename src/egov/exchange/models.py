@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import package_files
+
 
 class Peer(models.Model):
     """Đầu mối trao đổi: another installation that serves the agencies whose code starts with
@@ -51,7 +53,64 @@ class Peer(models.Model):
         ]
 
 
-class ReceivedPackage(models.Model):
+class _PackageFile(property):
+    """A property (so that ``Model(<name>=...)`` takes it) of the package bytes kept in
+    ``<name>_file`` (checked against
+    ``<name>_sha256``): read from the file on first use; set, it is written to a new file by
+    :meth:`save` before the row is inserted or updated (see :mod:`.package_files`)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+        self.pending = f"_{name}_pending"
+        self.cache = f"_{name}_bytes"
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        data = instance.__dict__.get(self.cache)
+        if data is None:
+            data = package_files.load(
+                getattr(instance, f"{self.name}_file"), getattr(instance, f"{self.name}_sha256")
+            )
+            instance.__dict__[self.cache] = data
+        return data
+
+    def __set__(self, instance, value):
+        data = bytes(value) if value is not None else b""
+        instance.__dict__[self.pending] = data
+        instance.__dict__[self.cache] = data
+
+    def write_pending(self, instance):
+        data = instance.__dict__.pop(self.pending, None)
+        if data is None:
+            return
+        if data:
+            sha256 = package_files.store(instance, f"{self.name}_file", data)
+        else:
+            setattr(instance, f"{self.name}_file", "")
+            sha256 = ""
+        setattr(instance, f"{self.name}_sha256", sha256)
+
+
+class _PackageFileModel(models.Model):
+    """Writes the files of its :class:`_PackageFile` properties before saving the row."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.write_files()
+        super().save(*args, **kwargs)
+
+    def write_files(self):
+        """Write the package bytes set since the last save to their files (:meth:`save` does
+        it too; call it first to keep the file writes out of a transaction)."""
+        for attribute in vars(type(self)).values():
+            if isinstance(attribute, _PackageFile):
+                attribute.write_pending(self)
+
+
+class ReceivedPackage(_PackageFileModel):
     """Gói tin đến: a verified edXML document package for an agency of this installation,
     stored with its raw bytes; one per (DocumentId, sender, recipient, business type)."""
 
@@ -60,7 +119,8 @@ class ReceivedPackage(models.Model):
     to_code = models.CharField(_("recipient code"), max_length=13)
     business_doc_type = models.PositiveSmallIntegerField(_("business type"), default=0)
     subject = models.CharField(_("subject"), max_length=500)
-    raw = models.BinaryField(_("package"))
+    raw_file = models.FileField(_("package"), upload_to="exchange/received/%Y/%m/", blank=True)
+    raw_sha256 = models.CharField(_("package SHA-256"), max_length=64, blank=True)
     header = models.JSONField(_("header"))
     validation = models.JSONField(_("signature validation"))
     peer = models.ForeignKey(Peer, null=True, blank=True, on_delete=models.SET_NULL)
@@ -77,6 +137,8 @@ class ReceivedPackage(models.Model):
                 name="uniq_exchange_received_package",
             )
         ]
+
+    raw = _PackageFile()  # the package's bytes (in raw_file)
 
     def __str__(self):
         return f"{self.document_id} → {self.to_code}"
@@ -119,7 +181,7 @@ class ReceivedStatus(models.Model):
         return f"{self.document_id}: {self.status_code}"
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(_PackageFileModel):
     """Hàng đợi gửi: one signed package (document or status) for one recipient, retried with
     exponential back-off while the peer is down, sent at most once after it answered 01."""
 
@@ -144,7 +206,8 @@ class OutboxMessage(models.Model):
     status_code = models.CharField(_("status sent"), max_length=2, blank=True)
     peer = models.ForeignKey(Peer, null=True, blank=True, on_delete=models.SET_NULL)
     peer_url = models.URLField(_("peer URL"), max_length=500, blank=True)
-    package = models.BinaryField(_("package"))
+    package_file = models.FileField(_("package"), upload_to="exchange/outbox/%Y/%m/", blank=True)
+    package_sha256 = models.CharField(_("package SHA-256"), max_length=64, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     status = models.CharField(
@@ -161,6 +224,8 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("outbox messages")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    package = _PackageFile()  # the signed package's bytes (in package_file)
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.document_id} → {self.recipient_code}"

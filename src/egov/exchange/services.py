@@ -414,6 +414,9 @@ def _enqueue(message_ids, run_after: dt.datetime | None = None) -> None:
 def _queue(rows: list[OutboxMessage], action: str) -> list[OutboxMessage]:
     """Insert the messages not yet queued (same dedupe key), in one transaction."""
     created = []
+    for row in rows:  # the package files first, out of the transaction (and its audit lock)
+        if not OutboxMessage.objects.filter(dedupe_key=row.dedupe_key).exists():
+            row.write_files()
     with transaction.atomic():
         for row in rows:
             if OutboxMessage.objects.filter(dedupe_key=row.dedupe_key).exists():

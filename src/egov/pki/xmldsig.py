@@ -53,6 +53,12 @@ from .reports import (
 )
 from .sync import run_coroutine
 
+# signxml builds its XML schemas on first use under a lock it makes anew on every call, so
+# nothing is excluded: the first verifications in a fresh multi-threaded worker raced inside
+# lxml ("xmlSchemaPValAttrNodeValue" internal error, HTTP 500 for every package after a
+# restart). Building them once, at import, leaves nothing to race.
+XMLVerifier.schemas()
+
 DS = "http://www.w3.org/2000/09/xmldsig#"
 C14N = CanonicalizationMethod.CANONICAL_XML_1_0  # the most widely implemented (peers vary)
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
