@@ -48,7 +48,7 @@ from .models import (
     StepStatus,
     SupplementRequest,
 )
-from .signals import dossier_changed
+from .signals import dossier_changed, dossier_changing
 from .workflow import TRANSITIONS, State
 
 
@@ -194,6 +194,7 @@ def _event(action: str, dossier: Dossier, actor, before: str, reason: str = "", 
         changes={"from": before, "to": dossier.state, **changes},
     )
     dossier_id = dossier.pk
+    dossier_changing.send(sender=Dossier, dossier_id=dossier_id, action=action)
     transaction.on_commit(
         lambda: dossier_changed.send(sender=Dossier, dossier_id=dossier_id, action=action)
     )

@@ -5,8 +5,12 @@ from django.dispatch import Signal, receiver
 from egov.core.signals import agency_succeeded
 
 # Sent after commit whenever a dossier changes state: (sender=Dossier, dossier_id, action).
-# The portal (notifications to applicants) and reports listen to it.
+# The portal (results into the applicant's data store) listens to it.
 dossier_changed = Signal()
+# Sent inside the transaction of the change, same arguments: for work that must be queued
+# with the change or not at all (the applicant's messages — queued after commit, a crash in
+# between lost them while the change stood).
+dossier_changing = Signal()
 
 
 @receiver(agency_succeeded)

@@ -37,7 +37,7 @@ EVENT_LABELS = {
 }
 EVENT_CHOICES = list(EVENT_LABELS.items())
 
-# Dossier action (egov.dossiers.services, the ``dossier_changed`` signal) -> events.
+# Dossier action (egov.dossiers.services, the ``dossier_changing`` signal) -> events.
 ACTION_EVENTS: dict[str, tuple[str, ...]] = {
     "receive": (RECEIVED,),
     "request_supplement": (SUPPLEMENT_REQUESTED,),

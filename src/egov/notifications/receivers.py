@@ -1,24 +1,20 @@
-"""The notifications listen to dossier changes (sent after commit by the dossier services)."""
-
-import logging
+"""The notifications listen to dossier changes (sent by the dossier services inside the
+transaction of the change)."""
 
 from django.dispatch import receiver
 
-from egov.dossiers.signals import dossier_changed
+from egov.dossiers.signals import dossier_changing
 
 from .events import ACTION_EVENTS
 
-logger = logging.getLogger("egov.notifications")
 
-
-@receiver(dossier_changed, dispatch_uid="notifications.dossier_changed")
+@receiver(dossier_changing, dispatch_uid="notifications.dossier_changing")
 def _tell_the_applicant(sender, dossier_id, action, **kwargs):
-    """Queue the messages to the applicant; the officer's action never fails because of it."""
+    """Queue the messages to the applicant in the transaction of the change: with the database
+    task queue the job commits with the change or not at all, so an acknowledged change never
+    goes untold. Rendering and sending happen in the job, after commit."""
     if action not in ACTION_EVENTS:
         return
     from .tasks import dispatch_dossier_event
 
-    try:
-        dispatch_dossier_event.enqueue(dossier_id, action)
-    except Exception:  # the change is committed; a lost message must not break the request
-        logger.exception("could not queue the messages of %s on dossier %s", action, dossier_id)
+    dispatch_dossier_event.enqueue(dossier_id, action)

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from egov.core.api.serializers import SharedFieldsSerializer
+
 from ..models import Dossier, DossierDocument, DossierStep, IdType, InterAgencyTask
 from ..workflow import TRANSITIONS, State
 
 
-class DocumentInSerializer(serializers.Serializer):
+class DocumentInSerializer(SharedFieldsSerializer):
     requirement = serializers.IntegerField(
         required=False,
         help_text=_("id of the required document in the procedure (GET /procedures/{code}/)"),
@@ -37,7 +39,7 @@ class DocumentInSerializer(serializers.Serializer):
         )
     ]
 )
-class DossierCreateSerializer(serializers.Serializer):
+class DossierCreateSerializer(SharedFieldsSerializer):
     procedure = serializers.CharField(help_text=_("national procedure code, e.g. 1.001193"))
     receiving_agency = serializers.CharField(
         required=False,
@@ -269,7 +271,7 @@ class LookupSerializer(serializers.Serializer):
     returned_at = serializers.DateTimeField(allow_null=True)
 
 
-class DossierCreatedSerializer(serializers.Serializer):
+class DossierCreatedSerializer(SharedFieldsSerializer):
     """What counter software needs right after intake: the code, the appointment and where to
     fetch the receipt (the full dossier is one GET away). Fields are declared, not derived from
     the model, because this answers every intake."""

@@ -379,3 +379,33 @@ def test_the_periodic_command_sends_a_delivery_whose_job_never_ran(
     assert len(smtp.messages) == 1 and len(LogBackend.outbox) == 1
     call_command("retry_deliveries", stdout=io.StringIO())
     assert len(smtp.messages) == 1
+
+
+def test_the_message_job_is_queued_with_the_change_or_not_at_all(
+    citizen, desk, procedures, at, settings
+):
+    """On the database queue the applicant's job is written in the transaction of the change:
+    a receipt that commits has its job even if the process dies before any after-commit work
+    (here: after-commit callbacks never run), and a receipt rolled back leaves none."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    at(MONDAY)
+    dossier = submitted_online(citizen, desk, procedures["1.000001"])
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    jobs = DBTaskResult.objects.filter(task_path__endswith="dispatch_dossier_event")
+    before = jobs.count()
+
+    class Crash(Exception):
+        pass
+
+    with pytest.raises(Crash), transaction.atomic():
+        dossiers.receive(desk["officer"], dossier)
+        raise Crash
+    dossier.refresh_from_db()
+    assert dossier.state == "submitted" and jobs.count() == before
+
+    dossiers.receive(desk["officer"], dossier)  # no on-commit callback runs in this test
+    assert jobs.count() == before + 1
+    job = jobs.order_by("-enqueued_at").first()
+    assert job.args_kwargs["args"] == [dossier.pk, "receive"]
