@@ -1,20 +1,34 @@
 """The notifications listen to dossier changes (sent by the dossier services inside the
 transaction of the change)."""
 
+from django.db import transaction
 from django.dispatch import receiver
+from django_tasks import task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db import DatabaseBackend
 
 from egov.dossiers.signals import dossier_changing
 
 from .events import ACTION_EVENTS
 
 
+def _queues_in_transaction(backend) -> bool:
+    """Does ``backend`` keep its jobs in this database (or run them here at once)? Then a job
+    queued now commits with the change or not at all. A queue elsewhere (Redis) could hand the
+    job to a worker before the change is visible: it is queued after commit."""
+    return isinstance(backend, DatabaseBackend | ImmediateBackend)
+
+
 @receiver(dossier_changing, dispatch_uid="notifications.dossier_changing")
 def _tell_the_applicant(sender, dossier_id, action, **kwargs):
-    """Queue the messages to the applicant in the transaction of the change: with the database
-    task queue the job commits with the change or not at all, so an acknowledged change never
-    goes untold. Rendering and sending happen in the job, after commit."""
+    """Queue the messages to the applicant. With the database queue the job is written in the
+    transaction of the change, so an acknowledged change never goes untold; rendering and
+    sending happen in the job, after commit."""
     if action not in ACTION_EVENTS:
         return
     from .tasks import dispatch_dossier_event
 
-    dispatch_dossier_event.enqueue(dossier_id, action)
+    if _queues_in_transaction(task_backends[dispatch_dossier_event.backend]):
+        dispatch_dossier_event.enqueue(dossier_id, action)
+    else:
+        transaction.on_commit(lambda: dispatch_dossier_event.enqueue(dossier_id, action))

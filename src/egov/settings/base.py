@@ -261,7 +261,7 @@ CACHES = {
 # --- Background work: the Django tasks API --------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": env_str("EGOV_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str("EGOV_TASKS_BACKEND", "egov.core.tasks.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }

@@ -392,7 +392,7 @@ def test_the_message_job_is_queued_with_the_change_or_not_at_all(
 
     at(MONDAY)
     dossier = submitted_online(citizen, desk, procedures["1.000001"])
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "egov.core.tasks.DatabaseBackend"}}
     jobs = DBTaskResult.objects.filter(task_path__endswith="dispatch_dossier_event")
     before = jobs.count()
 
@@ -409,3 +409,9 @@ def test_the_message_job_is_queued_with_the_change_or_not_at_all(
     assert jobs.count() == before + 1
     job = jobs.order_by("-enqueued_at").first()
     assert job.args_kwargs["args"] == [dossier.pk, "receive"]
+    assert not Notice.objects.filter(user=citizen, deliveries__dossier=dossier).exists()
+
+    queued = job.task_result  # what the worker reads back from the row, and runs
+    assert queued.status == "READY" and queued.task.name == "dispatch_dossier_event"
+    queued.task.call(*queued.args, **queued.kwargs)
+    assert Notice.objects.filter(user=citizen, deliveries__dossier=dossier).exists()
