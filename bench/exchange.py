@@ -1,6 +1,7 @@
 """Two installations on this machine exchange documents with 1 MB attachments (issue 6).
 
     .venv/bin/python bench/exchange.py [--documents 1000] [--size 1048576] [--senders 6]
+        [--producers 1]
         [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 
 Installation A and B are real gunicorn servers with their own databases (SQLite files in a
@@ -74,6 +75,9 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--size", type=int, default=1024 * 1024, help="attachment bytes")
     parser.add_argument("--senders", type=int, default=6, help="A's parallel deliveries")
+    parser.add_argument(
+        "--producers", type=int, default=1, help="desks at A releasing documents at once"
+    )
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--database-url", default="")
@@ -92,7 +96,8 @@ def main() -> int:
     attachment = work / "attachment.pdf"
     attachment.write_bytes(b"%PDF-1.7\n" + os.urandom(options.size - 9))
     digest = hashlib.sha256(attachment.read_bytes()).hexdigest()
-    sender = producer = None
+    sender = None
+    producers = []
     try:
         a.manage(
             "exchange_agency", "--code", A_CODE, "--name", "UBND tỉnh A", "--short-name", "UBND"
@@ -113,29 +118,39 @@ def main() -> int:
             start_new_session=True,
         )
         started = time.monotonic()
-        producer = subprocess.Popen(  # noqa: S603
-            [
-                *manage,
-                "exchange_send",
-                "--from",
-                A_CODE,
-                "--to",
-                B_CODE,
-                "--number",
-                "1",
-                "--count",
-                str(options.documents),
-                "--notation",
-                "QĐ-UBND",
-                "--date",
-                "2026-11-20",
-                "--attach",
-                str(attachment),
-            ],
-            env=a.env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
+        # Each producer is a clerk's desk releasing its share of the documents, numbered apart.
+        shares = [
+            options.documents // options.producers
+            + (1 if i < options.documents % options.producers else 0)
+            for i in range(options.producers)
+        ]
+        producers = [
+            subprocess.Popen(  # noqa: S603
+                [
+                    *manage,
+                    "exchange_send",
+                    "--from",
+                    A_CODE,
+                    "--to",
+                    B_CODE,
+                    "--number",
+                    str(1 + sum(shares[:i])),
+                    "--count",
+                    str(share),
+                    "--notation",
+                    "QĐ-UBND",
+                    "--date",
+                    "2026-11-20",
+                    "--attach",
+                    str(attachment),
+                ],
+                env=a.env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )
+            for i, share in enumerate(shares)
+            if share
+        ]
         restarted_at = None
         received = 0
         cpu = {"A web": 0.0, "B web": 0.0, "A sender": 0.0, "A producer": 0.0}
@@ -157,10 +172,11 @@ def main() -> int:
                 print("giving up after an hour")
                 return 1
         queued_for = None
-        _pid, status, usage = os.wait4(producer.pid, 0)
-        producer.returncode = os.waitstatus_to_exitcode(status)
-        cpu["A producer"] = usage.ru_utime + usage.ru_stime
-        if producer.returncode == 0:
+        for producer in producers:
+            _pid, status, usage = os.wait4(producer.pid, 0)
+            producer.returncode = os.waitstatus_to_exitcode(status)
+            cpu["A producer"] += usage.ru_utime + usage.ru_stime
+        if all(p.returncode == 0 for p in producers):
             queued_for = time.monotonic() - started
         while True:
             counts = json.loads(a.manage("exchange_show", "--counts"))
@@ -204,7 +220,7 @@ def main() -> int:
         print("command: .venv/bin/python bench/exchange.py " + " ".join(sys.argv[1:]))
         return 0 if lost == duplicated == 0 and intact == options.documents else 1
     finally:
-        for proc in (sender, producer):
+        for proc in (sender, *producers):
             if proc is not None and proc.poll() is None:
                 proc.terminate()
                 proc.wait()

@@ -252,6 +252,9 @@ def _receive_package(raw: bytes, root, unverified: edxml.Package) -> Answer:
             )
             # The office reads these without parsing the package again.
             stored.attachments = [a.as_tuple() for a in package.attachments]
+            package_received.send(sender=ReceivedPackage, package=stored)
+            # The audit event last: from it to the commit this transaction holds the audit
+            # chain, which every other writer waits for (the office's files are written by now).
             record_event(
                 "exchange.package.receive",
                 stored,
@@ -262,7 +265,6 @@ def _receive_package(raw: bytes, root, unverified: edxml.Package) -> Answer:
                     "signer": report.signer.name if report.signer else "",
                 },
             )
-            package_received.send(sender=ReceivedPackage, package=stored)
     except IntegrityError:
         existing = ReceivedPackage.objects.filter(**key).first()
         if existing is None:
@@ -289,16 +291,6 @@ def _store_status(raw: bytes, status: edxml.StatusPackage, validation: dict) -> 
                 raw=raw,
                 validation=validation,
             )
-            record_event(
-                "exchange.status.receive",
-                row,
-                changes={
-                    "document_id": row.document_id,
-                    "from": row.from_code,
-                    "status": row.status_code,
-                    "description": row.description[:200],
-                },
-            )
             status_received.send(
                 sender=ReceivedStatus,
                 document_id=row.document_id,
@@ -307,6 +299,16 @@ def _store_status(raw: bytes, status: edxml.StatusPackage, validation: dict) -> 
                 description=row.description,
                 at=row.at,
                 staff=row.staff,
+            )
+            record_event(  # last: see _receive_package
+                "exchange.status.receive",
+                row,
+                changes={
+                    "document_id": row.document_id,
+                    "from": row.from_code,
+                    "status": row.status_code,
+                    "description": row.description[:200],
+                },
             )
     except IntegrityError:
         return False
@@ -650,6 +652,10 @@ def deliver(message_id: int) -> str:
         logger.warning("answer to outbox message %s not trusted: %s", message.pk, reason)
         validation["refused"] = reason
     with transaction.atomic():
+        # The status first, the outbox row and its audit event last: from the first audit
+        # event to the commit the transaction holds the audit chain (see _receive_package).
+        if message.kind == OutboxMessage.Kind.PACKAGE:
+            _store_status(answer, status, validation)
         if status.status_code == StatusCode.ARRIVED:
             done = OutboxMessage.objects.filter(
                 pk=message.pk, status=OutboxMessage.Status.QUEUED
@@ -671,8 +677,6 @@ def deliver(message_id: int) -> str:
             result = _fail(
                 message, status.description or status.status_code, answer, status.status_code
             )
-        if message.kind == OutboxMessage.Kind.PACKAGE:
-            _store_status(answer, status, validation)
     return result
 
 
