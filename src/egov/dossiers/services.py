@@ -29,7 +29,7 @@ from egov.core.validators import validate_citizen_id
 
 from . import clock
 from .access import may
-from .codes import issue_code, issue_tracking_number
+from .codes import issue_code, issue_code_and_tracking_number, issue_tracking_number
 from .evaluation import clean_scores
 from .files import inspect_upload
 from .models import (
@@ -531,8 +531,12 @@ def _receive(
     _handover(dossier, actor, dossier.receiving_agency, actor, note="Tiếp nhận hồ sơ từ người nộp")
     # The numbered registers and the audit chain are locked last, so that concurrent desks
     # hold those locks only for the last statements before commit.
-    dossier.code = dossier.code or issue_code(dossier.receiving_agency, now)
-    dossier.tracking_number = issue_tracking_number(dossier.receiving_agency, now)
+    if dossier.code:
+        dossier.tracking_number = issue_tracking_number(dossier.receiving_agency, now)
+    else:
+        dossier.code, dossier.tracking_number = issue_code_and_tracking_number(
+            dossier.receiving_agency, now
+        )
     _store(dossier, RECEIPT_FIELDS)
     _event(
         "receive",
