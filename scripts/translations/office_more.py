@@ -6,6 +6,7 @@ Terms follow Decree 30/2020/NĐ-CP on clerical work. Merged by ``scripts/transla
 """
 
 VI = {
+    "A secret document is not sent to agencies of other installations through the document exchange (%(codes)s): send it on paper under the rules on state secrets, or remove them from the recipients.": "Văn bản mật không được gửi tới cơ quan thuộc hệ thống khác qua trục liên thông văn bản (%(codes)s): hãy gửi bản giấy theo quy định về bảo vệ bí mật nhà nước, hoặc bỏ các cơ quan này khỏi nơi nhận.",
     "*** (secret document: subject hidden)": "*** (văn bản mật: ẩn trích yếu)",
     "edXML status: 01 arrived … 06 completed, 13/15/16": "Trạng thái edXML: 01 đã đến … 06 đã hoàn thành, 13/15/16",
     "signature validation report of the main file, with the package's trail": "báo cáo kiểm tra chữ ký số của tệp chính, kèm quá trình xử lý của gói tin",

@@ -19,6 +19,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -45,6 +46,7 @@ from .models import (
     Revision,
     SealImage,
     SignatureImage,
+    is_secret,
 )
 
 logger = logging.getLogger(__name__)
@@ -144,6 +146,23 @@ def _recipient_rows(agency, recipients) -> list[dict]:
             code, name = target.code, target.name
         rows.append({"kind": kind, "agency": target, "code": code, "name": name})
     return rows
+
+
+def _check_secret_recipients(secrecy: str, external_codes: list[str]) -> None:
+    """Refuse to send a secret document to agencies of other installations (see the setting
+    ``EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS``)."""
+    if not is_secret(secrecy) or not external_codes:
+        return
+    if getattr(settings, "EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS", False):
+        return
+    raise ValidationError(
+        _(
+            "A secret document is not sent to agencies of other installations through the "
+            "document exchange (%(codes)s): send it on paper under the rules on state secrets, "
+            "or remove them from the recipients."
+        )
+        % {"codes": ", ".join(external_codes)}
+    )
 
 
 def _store_version(document, content: bytes, label: str, actor) -> BodyVersion:
@@ -264,6 +283,9 @@ def create_draft(
                 for r in revises.recipients.all()
             ]
     rows = _recipient_rows(agency, recipients)
+    _check_secret_recipients(
+        secrecy, [r["code"] for r in rows if r["kind"] == Recipient.Kind.EXTERNAL]
+    )
     chain = chain or default_chain(agency)
     if chain is not None and chain.agency_id != agency.pk:
         raise ValidationError(_("The approval chain belongs to another agency."))
@@ -738,6 +760,10 @@ def release(actor, document, at: dt.datetime | None = None) -> OutgoingDocument:
     with transaction.atomic():
         document = _lock(OutgoingDocument, document)
         _require_state(document, Out.SEALED)
+        _check_secret_recipients(
+            document.secrecy,
+            [r.code for r in document.recipients.all() if r.kind == Recipient.Kind.EXTERNAL],
+        )
         if document.number is None:  # sealed before numbering moved to the seal
             _number_document(document, now)
         document.released_at, document.released_by = now, actor

@@ -506,6 +506,14 @@ EGOV_ICT_LOW_ONLINE_SHARE = env_float("EGOV_ICT_LOW_ONLINE_SHARE", 0.10)
 # seal images. Field positions (EGOV_OFFICE_*_FIELD_MM) keep their Decree 30 defaults.
 EGOV_OFFICE_PLACE = env_str("EGOV_OFFICE_PLACE", "")
 EGOV_OFFICE_IMAGE_MAX_BYTES = env_int("EGOV_OFFICE_IMAGE_MAX_BYTES", 1024 * 1024)
+# (verify) May a secret document (mật, tối mật, tuyệt mật) go to another installation through
+# the edXML exchange? Not by default: the Law on Protection of State Secrets (2018) forbids
+# sending state secrets over networks and means not approved for them, and edXML carries no
+# secrecy mark. Turn on only where the exchange runs on an approved network with approved
+# encryption. Inside one installation secret documents are delivered (and stay secret).
+EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS = env_bool(
+    "EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS", False
+)
 # Exchange: how long a peer certificate's revocation answer is kept, and how long one CRL or
 # OCSP fetch may take before the package is accepted as "revocation unknown".
 EGOV_EXCHANGE_REVOCATION_CACHE_SECONDS = env_int("EGOV_EXCHANGE_REVOCATION_CACHE_SECONDS", 300)

@@ -132,3 +132,61 @@ def test_a_secret_document_delivered_inside_the_installation_stays_secret(people
     assert incoming.secrecy == Secrecy.SECRET
     assert not access.may_view_incoming(people["stp_specialist"], incoming)
     assert access.may_view_incoming(people["stp_clerk"], incoming)
+
+
+OTHER_INSTALLATION = ("000.00.00.G14", "Bộ Nội vụ")
+
+
+def test_a_secret_draft_for_another_installation_is_refused_and_nothing_is_kept(people):
+    from django.core.exceptions import ValidationError
+
+    from .conftest import draft
+
+    before = OutgoingDocument.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        draft(
+            people,
+            subject=SECRET_SUBJECT,
+            secrecy=Secrecy.CONFIDENTIAL,
+            recipients=[people["stp"], OTHER_INSTALLATION],
+        )
+    assert "000.00.00.G14" in refused.value.messages[0]
+    assert "giấy" in refused.value.messages[0]  # the clerk is told to send it on paper
+    assert OutgoingDocument.objects.count() == before
+    # Inside the installation, or not secret, the same draft is fine.
+    draft(people, subject=SECRET_SUBJECT, secrecy=Secrecy.CONFIDENTIAL)
+    draft(people, subject="Thông báo lịch họp", recipients=[OTHER_INSTALLATION])
+
+
+def test_release_refuses_a_secret_document_for_another_installation_and_changes_nothing(
+    people, certificates, settings, django_capture_on_commit_callbacks
+):
+    """Drafted and sealed while the exchange was allowed to carry secrets, released after the
+    province turned it off: the release is refused, nothing is delivered or queued."""
+    from django.core.exceptions import ValidationError
+
+    from egov.exchange.models import OutboxMessage
+
+    from .conftest import sealed
+
+    settings.EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS = True
+    document = sealed(
+        people,
+        subject=SECRET_SUBJECT,
+        secrecy=Secrecy.SECRET,
+        recipients=[people["stp"], OTHER_INSTALLATION],
+    )
+    settings.EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS = False
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.release(people["clerk"], document)
+    document.refresh_from_db()
+    assert document.state == "sealed" and document.released_at is None
+    assert not IncomingDocument.objects.filter(outgoing=document).exists()
+    assert not OutboxMessage.objects.filter(office_document_id=document.pk).exists()
+
+    settings.EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        services.release(people["clerk"], document)
+    document.refresh_from_db()
+    assert document.state == "released"
+    assert IncomingDocument.objects.get(outgoing=document).secrecy == Secrecy.SECRET
