@@ -1,6 +1,8 @@
 """The notifications listen to dossier changes (sent by the dossier services inside the
 transaction of the change)."""
 
+import logging
+
 from django.db import transaction
 from django.dispatch import receiver
 from django_tasks import task_backends
@@ -10,6 +12,8 @@ from django_tasks_db import DatabaseBackend
 from egov.dossiers.signals import dossier_changing
 
 from .events import ACTION_EVENTS
+
+logger = logging.getLogger("egov.notifications")
 
 
 def _queues_in_transaction(backend) -> bool:
@@ -30,5 +34,12 @@ def _tell_the_applicant(sender, dossier_id, action, **kwargs):
 
     if _queues_in_transaction(task_backends[dispatch_dossier_event.backend]):
         dispatch_dossier_event.enqueue(dossier_id, action)
-    else:
-        transaction.on_commit(lambda: dispatch_dossier_event.enqueue(dossier_id, action))
+        return
+
+    def after_commit():
+        try:
+            dispatch_dossier_event.enqueue(dossier_id, action)
+        except Exception:  # the change is committed: a queue that is down must not undo it
+            logger.exception("could not queue the messages of %s on dossier %s", action, dossier_id)
+
+    transaction.on_commit(after_commit)

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from django_tasks.backends.dummy import DummyBackend
 
 from egov.core.models import User
 from egov.dossiers import services as dossiers
@@ -415,3 +416,27 @@ def test_the_message_job_is_queued_with_the_change_or_not_at_all(
     assert queued.status == "READY" and queued.task.name == "dispatch_dossier_event"
     queued.task.call(*queued.args, **queued.kwargs)
     assert Notice.objects.filter(user=citizen, deliveries__dossier=dossier).exists()
+
+
+class DownBackend(DummyBackend):
+    """A task queue outside the database that is down (see the test below)."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("queue down")
+
+
+def test_a_queue_elsewhere_that_is_down_does_not_undo_a_committed_receipt(
+    citizen, desk, procedures, at, settings, django_capture_on_commit_callbacks, caplog
+):
+    """With a queue outside the database the job is queued after commit; if that queue is down
+    the receipt stands and the failure is logged for the operators."""
+    at(MONDAY)
+    dossier = submitted_online(citizen, desk, procedures["1.000001"])
+    settings.TASKS = {
+        "default": {"BACKEND": "egov.notifications.tests.test_applicant_messages.DownBackend"}
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossiers.receive(desk["officer"], dossier)
+    dossier.refresh_from_db()
+    assert dossier.state == "received" and dossier.code
+    assert "could not queue the messages of receive" in caplog.text
