@@ -56,8 +56,7 @@ def issue_code(agency: Agency, at: dt.datetime | None = None) -> str:
     transaction that stores the dossier."""
     day = timezone.localdate(at or timezone.now())
     number = _next(CodeCounter, {"agency": agency, "day": day})
-    pattern = getattr(settings, "EGOV_DOSSIER_CODE_PATTERN", DEFAULT_PATTERN)
-    return pattern.format(agency=agency.code, date=day, number=number)
+    return _code(agency, day, number)
 
 
 def issue_tracking_number(agency: Agency, at: dt.datetime) -> int:
@@ -82,5 +81,10 @@ def issue_code_and_tracking_number(agency: Agency, at: dt.datetime) -> tuple[str
             [*code_params, *book_params],
         )
         tracking, number = cursor.fetchone()
+    return _code(agency, day, number), tracking
+
+
+def _code(agency: Agency, day: dt.date, number: int) -> str:
+    """The code of the ``number``-th dossier of ``agency`` on ``day`` (configurable pattern)."""
     pattern = getattr(settings, "EGOV_DOSSIER_CODE_PATTERN", DEFAULT_PATTERN)
-    return pattern.format(agency=agency.code, date=day, number=number), tracking
+    return pattern.format(agency=agency.code, date=day, number=number)

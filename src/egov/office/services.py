@@ -153,7 +153,7 @@ def _check_secret_recipients(secrecy: str, external_codes: list[str]) -> None:
     ``EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS``)."""
     if not is_secret(secrecy) or not external_codes:
         return
-    if getattr(settings, "EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS", False):
+    if settings.EGOV_OFFICE_SECRET_TO_OTHER_INSTALLATIONS:
         return
     raise ValidationError(
         _(
@@ -760,9 +760,9 @@ def release(actor, document, at: dt.datetime | None = None) -> OutgoingDocument:
     with transaction.atomic():
         document = _lock(OutgoingDocument, document)
         _require_state(document, Out.SEALED)
+        recipients = list(document.recipients.all())
         _check_secret_recipients(
-            document.secrecy,
-            [r.code for r in document.recipients.all() if r.kind == Recipient.Kind.EXTERNAL],
+            document.secrecy, [r.code for r in recipients if r.kind == Recipient.Kind.EXTERNAL]
         )
         if document.number is None:  # sealed before numbering moved to the seal
             _number_document(document, now)
@@ -771,7 +771,7 @@ def release(actor, document, at: dt.datetime | None = None) -> OutgoingDocument:
         document.save()
         Review.objects.create(document=document, action="released", actor=actor, at=now)
         external = []
-        for recipient in document.recipients.all():
+        for recipient in recipients:
             if recipient.kind == Recipient.Kind.EXTERNAL:
                 external.append(recipient.code)
             elif recipient.kind == Recipient.Kind.AGENCY:
