@@ -90,6 +90,9 @@ def main() -> int:
         "EGOV_EXCHANGE_RETRY_MAX_SECONDS": "2",
         # A queues without delivering at once: its send_outbox workers deliver.
         "EGOV_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        # Kept database connections, as docs/operations.md sets them for production (without,
+        # each request to a PostgreSQL installation paid a new connection and server process).
+        "DATABASE_CONN_MAX_AGE": "60",
     }
     print(f"work directory {work}")
     a, b = pair(work, options.database_url, **env)

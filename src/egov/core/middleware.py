@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -98,3 +99,42 @@ class SecondFactorRequiredMiddleware:
                 target = "core:otp_verify" if has_device else "core:otp_setup"
                 return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class SessionIdleRefreshMiddleware:
+    """Slide a session's idle timeout forward, writing the session at most once per
+    ``EGOV_SESSION_REFRESH_SECONDS`` (60).
+
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` wrote the session row on every page view: one
+    UPDATE and one commit (a WAL flush) per request, for every official and citizen signed in.
+    Here the session is re-saved (its expiry moved to now + ``SESSION_COOKIE_AGE``) only when
+    its last refresh is older than the interval, so it still expires after
+    ``SESSION_COOKIE_AGE`` of inactivity, give or take at most the interval.
+
+    Placed after ``SessionMiddleware``: its response phase runs first, and the session
+    middleware then saves what was marked modified.
+    """
+
+    KEY = "_egov_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None:
+            return response  # no session, or one flushed by this request (log-out)
+        now = int(time.time())
+        if session.modified:
+            # Saved by this request anyway (a log-in, a message): note the refresh for free.
+            # An emptied session is not saved at all; do not give it content.
+            if session.keys():
+                session[self.KEY] = now
+            return response
+        last = int(session.get(self.KEY, 0))  # loads the session if the view did not
+        if session.session_key is None:
+            return response  # expired or unknown: loading dropped it; do not revive it
+        if now - last >= getattr(settings, "EGOV_SESSION_REFRESH_SECONDS", 60):
+            session[self.KEY] = now
+        return response

@@ -237,19 +237,20 @@ def agency_staff(agency: Agency | None):
     )
 
 
-def applicable_forms(dossier: Dossier) -> list[dict]:
+def applicable_forms(dossier: Dossier, supplements=None, apologies=None) -> list[dict]:
     """The official forms that exist for the dossier in its state, under the regime (set of
-    forms) it started in: ``{"name", "label", "number"}``."""
+    forms) it started in: ``{"name", "label", "number"}``. ``supplements`` and ``apologies``
+    are the dossier's, when the caller has read them already (else they are looked up)."""
     from .documents.forms import regime_for
 
     names = []
     if dossier.received_at:
         names.append("receipt")
-    if dossier.supplements.exists():
+    if supplements if supplements is not None else dossier.supplements.exists():
         names.append("supplement")
     if dossier.state == State.REFUSED:
         names.append("refusal")
-    if dossier.apologies.exists():
+    if apologies if apologies is not None else dossier.apologies.exists():
         names.append("apology")
     if dossier.state == State.STOPPED:
         names.append("stop-notice")

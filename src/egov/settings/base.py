@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "egov.core.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,9 +148,11 @@ AXES_VERBOSE = False
 # which would let one guessing machine lock out a whole service centre behind one NAT.)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions expire after a period of inactivity (every request renews the cookie).
+# Sessions expire after a period of inactivity: SessionIdleRefreshMiddleware moves the expiry
+# forward at most once a minute (saving the session on every request cost a write per page).
 SESSION_COOKIE_AGE = env_int("EGOV_SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+EGOV_SESSION_REFRESH_SECONDS = env_int("EGOV_SESSION_REFRESH_SECONDS", 60)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

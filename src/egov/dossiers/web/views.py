@@ -214,6 +214,8 @@ def _detail_context(request, dossier: Dossier, failed: ActionForm | None = None)
             }
         )
     documents = list(dossier.documents.select_related("uploaded_by"))
+    supplements = list(dossier.supplements.select_related("requested_by"))
+    apologies = list(dossier.apologies.select_related("issued_by"))
     return {
         "dossier": dossier,
         "key": dossier.code or str(dossier.reference),
@@ -223,10 +225,10 @@ def _detail_context(request, dossier: Dossier, failed: ActionForm | None = None)
         "documents": [d for d in documents if not d.is_result],
         "results": [d for d in documents if d.is_result],
         "tasks": dossier.tasks.select_related("agency", "finished_by"),
-        "supplements": dossier.supplements.select_related("requested_by"),
-        "apologies": dossier.apologies.select_related("issued_by"),
+        "supplements": supplements,
+        "apologies": apologies,
         "timeline": _timeline(dossier),
-        "forms": queries.applicable_forms(dossier) if dossier.code else [],
+        "forms": queries.applicable_forms(dossier, supplements, apologies) if dossier.code else [],
         "actions": actions,
     }
 
