@@ -82,6 +82,9 @@ def main() -> int:
     parser.add_argument("--web-threads", type=int, default=4)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--no-restart", action="store_true")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="seconds a database connection is kept"
+    )
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="egov-bench-exchange-"))
@@ -92,7 +95,7 @@ def main() -> int:
         "EGOV_TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
         # Kept database connections, as docs/operations.md sets them for production (without,
         # each request to a PostgreSQL installation paid a new connection and server process).
-        "DATABASE_CONN_MAX_AGE": "60",
+        "DATABASE_CONN_MAX_AGE": str(options.conn_max_age),
     }
     print(f"work directory {work}")
     a, b = pair(work, options.database_url, **env)

@@ -24,6 +24,12 @@ def _all_agencies() -> dict:
     return _AGENCIES.get("all", lambda: Agency.objects.in_bulk())
 
 
+def agency_names(codes) -> dict[str, str]:
+    """Code → name of the agencies with these codes, from this process's copy (no statement)."""
+    codes = set(codes)
+    return {a.code: a.name for a in _all_agencies().values() if a.code in codes}
+
+
 def agencies_under(*paths: str) -> list[int]:
     """Ids of the agencies and units whose tree path starts with one of ``paths``, from this
     process's copy of the agency table (no statement)."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from egov.core.directory import agency_names, attach_agencies
 from egov.core.models import Agency
 from egov.core.web.access import forbidden, staff_required
 
@@ -221,10 +222,13 @@ def _detail_context(request, dossier: Dossier, failed: ActionForm | None = None)
         "key": dossier.code or str(dossier.reference),
         "badge": queries.state_badge(dossier.state),
         "late": queries.is_late(dossier),
-        "steps": dossier.steps.select_related("agency", "assignee"),
+        # The agencies from the process's directory, not joined (core.directory).
+        "steps": [attach_agencies(s, "agency") for s in dossier.steps.select_related("assignee")],
         "documents": [d for d in documents if not d.is_result],
         "results": [d for d in documents if d.is_result],
-        "tasks": dossier.tasks.select_related("agency", "finished_by"),
+        "tasks": [
+            attach_agencies(t, "agency") for t in dossier.tasks.select_related("finished_by")
+        ],
         "supplements": supplements,
         "apologies": apologies,
         "timeline": _timeline(dossier),
@@ -242,7 +246,7 @@ def _timeline(dossier: Dossier) -> list[dict]:
         for code in (row["details"].get("from"), row["details"].get("to"))
         if code
     }
-    names = dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
+    names = agency_names(codes)
     for row in rows:
         if row["kind"] == "handover":
             details = row["details"]
