@@ -243,14 +243,18 @@ def applicable_forms(dossier: Dossier, supplements=None, apologies=None) -> list
     are the dossier's, when the caller has read them already (else they are looked up)."""
     from .documents.forms import regime_for
 
+    if supplements is None:
+        supplements = dossier.supplements.exists()
+    if apologies is None:
+        apologies = dossier.apologies.exists()
     names = []
     if dossier.received_at:
         names.append("receipt")
-    if supplements if supplements is not None else dossier.supplements.exists():
+    if supplements:
         names.append("supplement")
     if dossier.state == State.REFUSED:
         names.append("refusal")
-    if apologies if apologies is not None else dossier.apologies.exists():
+    if apologies:
         names.append("apology")
     if dossier.state == State.STOPPED:
         names.append("stop-notice")

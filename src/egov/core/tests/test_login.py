@@ -132,7 +132,7 @@ def test_an_officials_activity_keeps_her_session_alive_without_a_write_per_page(
     first = _expiry(client).expire_date
     assert client.get(reverse("dossiers:inbox")).status_code == 200
     assert _expiry(client).expire_date == first  # within the interval: not rewritten
-    # An hour of use later (the interval elapsed): the expiry moves forward again.
+    # Once the refresh interval has passed (0 here), a page view moves the expiry forward.
     settings.EGOV_SESSION_REFRESH_SECONDS = 0
     time.sleep(0.01)
     assert client.get(reverse("dossiers:inbox")).status_code == 200
